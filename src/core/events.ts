@@ -1,0 +1,109 @@
+/**
+ * What a run reports while it works and when it ends. Plain data: the engine emits these, the
+ * worker forwards them, the UI store and the CLI consume them.
+ */
+import type { PruneOptions } from './options';
+
+/** The phases of a run, in order. */
+export type Phase = 'load' | 'dense-eval' | 'search' | 'one-shot' | 'dst' | 'final-eval' | 'export';
+export const PHASES: readonly Phase[] = ['load', 'dense-eval', 'search', 'one-shot', 'dst', 'final-eval', 'export'];
+
+/** Scores of one model on one image set. */
+export interface Metrics {
+  /** Top-1 accuracy against labels, when the images are labelled. */
+  top1?: number;
+  /** Top-5 accuracy against labels, when labelled and there are at least 5 classes. */
+  top5?: number;
+  /** Top-1 agreement with the dense model. */
+  agreement: number;
+  /** Mean KL(dense || model) at temperature 1. */
+  kl: number;
+  /** Number of images scored. */
+  count: number;
+}
+
+/** Kind of a prunable kernel. */
+export type LayerKind = 'conv2d' | 'depthwise' | 'separable-depthwise' | 'separable-pointwise' | 'conv1d' | 'dense';
+
+/** One prunable kernel as the user sees it. */
+export interface LayerSummary {
+  /** Layer name, with `/depthwise` or `/pointwise` for the kernels of a separable conv. */
+  name: string;
+  kind: LayerKind;
+  /** Kernel shape in TF.js order ([kh, kw, in, out], [in, out], ...). */
+  shape: number[];
+  /** Number of weights in the kernel. */
+  params: number;
+  /** True when the run keeps this layer dense (first/last option). */
+  keptDense: boolean;
+}
+
+/** Per-layer plan and outcome. */
+export interface LayerReport extends LayerSummary {
+  /** Target sparsity for this layer. */
+  targetSparsity: number;
+  /** Achieved fraction of exact zeros in the exported kernel. */
+  sparsity: number;
+  /** "unstructured", "2:4", or "dense". */
+  pattern: string;
+  /** Why this layer got its pattern (N:M rules), when not the run's pattern. */
+  patternNote?: string;
+  /** What the uniform and ERK baselines would have given this layer. */
+  uniform: number;
+  erk: number;
+}
+
+export type ProgressEvent =
+  | { type: 'phase'; phase: Phase; message: string }
+  | { type: 'progress'; phase: Phase; done: number; total: number; etaSeconds: number | null }
+  | { type: 'layers'; layers: LayerReport[] }
+  | { type: 'search-generation'; generation: number; generations: number; best: number; mean: number; sparsities: number[] }
+  | { type: 'train-step'; step: number; totalSteps: number; epoch: number; loss: number; tau: number; lr: number; msPerStep: number }
+  | { type: 'churn'; step: number; perLayer: number[]; mean: number }
+  | { type: 'eval'; step: number; metrics: Metrics; best: boolean }
+  | { type: 'metrics'; which: 'dense' | 'oneShot' | 'final'; metrics: Metrics }
+  | { type: 'warning'; message: string }
+  | { type: 'log'; message: string };
+
+export type ProgressCallback = (event: ProgressEvent) => void;
+
+export interface Timings {
+  searchSeconds: number;
+  trainSeconds: number;
+  /** Mean wall time of one DST step. */
+  msPerStep: number;
+  /** Mean wall time of one search fitness evaluation. */
+  fitnessSeconds: number;
+  totalSeconds: number;
+}
+
+/** The report a run ends with (also written as report.json). */
+export interface RunReport {
+  /** Achieved global sparsity over the prunable kernels that the run pruned or kept dense. */
+  globalSparsity: number;
+  /** Achieved sparsity over all prunable kernels, dense-kept ones included. */
+  overallSparsity: number;
+  targetSparsity: number;
+  pattern: string;
+  distribution: string;
+  layers: LayerReport[];
+  /** Held-out scores. */
+  dense: Metrics;
+  oneShot: Metrics;
+  final: Metrics;
+  /** Which model was returned: the trained one, or the one-shot one when training did not beat it. */
+  returned: 'trained' | 'one-shot';
+  /** Step of the best held-out checkpoint (-1 when none beat one-shot). */
+  bestStep: number;
+  /** Set when training diverged (NaN or loss blow-up), with what happened. */
+  divergence: string | null;
+  settings: PruneOptions;
+  backend: string;
+  timings: Timings;
+  calibrationImages: number;
+  heldOutImages: number;
+  warnings: string[];
+  /** Search trace: best and mean fitness per generation. */
+  search: { generation: number; best: number; mean: number }[];
+  createdAt: string;
+}

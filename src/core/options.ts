@@ -1,0 +1,219 @@
+/**
+ * Every setting of a pruning run, with its default, in one place. The UI, the worker and the
+ * CLI all import this module, so a default changes in one line. Defaults follow
+ * shared/docs/UNIPTS.md; `quickLook` and `paperDefaults` are the two presets.
+ */
+
+/** How the layer-wise sparsity distribution is chosen. */
+export type Distribution = 'search' | 'uniform' | 'erk' | 'global' | 'lamp';
+export const DISTRIBUTIONS: readonly Distribution[] = ['search', 'uniform', 'erk', 'global', 'lamp'];
+
+/** Training objective. `kl-decay` is UniPTS; the others are ablations. */
+export type Objective = 'kl-decay' | 'kl' | 'mse' | 'ce';
+export const OBJECTIVES: readonly Objective[] = ['kl-decay', 'kl', 'mse', 'ce'];
+
+/** Input normalisation presets. */
+export type Preprocess = 'unit' | 'symmetric' | 'imagenet' | 'raw';
+export const PREPROCESS_PRESETS: readonly Preprocess[] = ['unit', 'symmetric', 'imagenet', 'raw'];
+
+/** Search fitness when the calibration set has no labels (with labels, top-1 is used). */
+export type UnlabelledFitness = 'agreement' | 'neg-kl';
+
+/** What an N:M run does with a layer whose input-channel count is not a multiple of M. */
+export type NmNonFitting = 'unstructured' | 'dense';
+
+/** What an N:M run does with depthwise kernels (one input channel per group is meaningless). */
+export type NmDepthwise = 'skip' | 'prune';
+
+/** Sparsity pattern: unstructured, or N of every M consecutive weights along the input axis. */
+export type Pattern = { kind: 'unstructured' } | { kind: 'nm'; n: number; m: number };
+
+export interface PruneOptions {
+  /** Target global sparsity P: the fraction of prunable weights set to zero, in (0, 1). */
+  sparsity: number;
+  /** Unstructured or N:M. */
+  pattern: Pattern;
+  /** N:M only: layers whose input channels are not a multiple of M. */
+  nmNonFitting: NmNonFitting;
+  /** N:M only: depthwise kernels. `skip` treats them like non-fitting layers. */
+  nmDepthwise: NmDepthwise;
+  /** Layer-wise distribution: the UniPTS search or a heuristic baseline. */
+  distribution: Distribution;
+  /** Keep the first prunable layer dense. */
+  keepFirstDense: boolean;
+  /** Keep the last prunable layer dense. */
+  keepLastDense: boolean;
+  /** Reduce-regrow excess delta: every layer starts at P + delta. */
+  searchDelta: number;
+  /** Evolutionary search population size. */
+  population: number;
+  /** Evolutionary search generations. */
+  generations: number;
+  /** Parents kept each generation. */
+  parents: number;
+  /** Per-gene mutation probability. */
+  mutationRate: number;
+  /** Crossover rate. */
+  crossoverRate: number;
+  /** Search fitness without labels. */
+  unlabelledFitness: UnlabelledFitness;
+  /** Calibration images per fitness evaluation (0 = all). */
+  fitnessImages: number;
+  /** Std of the Gaussian noise added to inputs during BN re-estimation. */
+  bnNoise: number;
+  /** Batches used for BN re-estimation (0 = all calibration batches). */
+  bnBatches: number;
+  /** DST epochs (passes over the calibration set). */
+  epochs: number;
+  /** Batch size. */
+  batchSize: number;
+  /** Peak learning rate; 0 picks one from the model and the number of iterations. */
+  lr: number;
+  /** SGD momentum. */
+  momentum: number;
+  /** Weight decay (L2, on kept weights and other trainable variables). */
+  weightDecay: number;
+  /** Linear warm-up length in epochs. */
+  warmupEpochs: number;
+  /** Decay applied to pruned weights in the straight-through update. */
+  lambda: number;
+  /** Recompute masks every this many iterations. */
+  maskInterval: number;
+  /** Training objective. */
+  objective: Objective;
+  /** Teacher temperature T. */
+  temperature: number;
+  /** Divide the student logits by T too (default); false = reference (untempered) student. */
+  temperStudent: boolean;
+  /** Initial ln(base) tau_0 of the base-decayed KL. */
+  tau0: number;
+  /** Per-epoch decay gamma of tau. */
+  tauGamma: number;
+  /** Light augmentation (random resized crop + flip) on calibration batches. */
+  augment: boolean;
+  /** Fraction of the images held out for scoring (never trained on). */
+  heldOut: number;
+  /** Held-out evaluations during DST (the best checkpoint is kept). */
+  evalsPerRun: number;
+  /** Input normalisation preset. */
+  preprocess: Preprocess;
+  /** Seed for every random choice of the run. */
+  seed: number;
+  /** Loss blow-up factor over its running minimum that counts as divergence. */
+  divergenceFactor: number;
+}
+
+/** Defaults of shared/docs/UNIPTS.md (the authors' reference recipe). */
+export const paperDefaults: PruneOptions = {
+  sparsity: 0.5,
+  pattern: { kind: 'unstructured' },
+  nmNonFitting: 'unstructured',
+  nmDepthwise: 'skip',
+  distribution: 'search',
+  keepFirstDense: false,
+  keepLastDense: false,
+  searchDelta: 0.05,
+  population: 25,
+  generations: 25,
+  parents: 10,
+  mutationRate: 0.1,
+  crossoverRate: 1.0,
+  unlabelledFitness: 'agreement',
+  fitnessImages: 0,
+  bnNoise: 0.01,
+  bnBatches: 0,
+  epochs: 100,
+  batchSize: 64,
+  lr: 0,
+  momentum: 0.9,
+  weightDecay: 4e-5,
+  warmupEpochs: 1,
+  lambda: 5e-5,
+  maskInterval: 1,
+  objective: 'kl-decay',
+  temperature: 4,
+  temperStudent: true,
+  tau0: 8,
+  tauGamma: 0.99,
+  augment: true,
+  heldOut: 0.2,
+  evalsPerRun: 10,
+  preprocess: 'symmetric',
+  seed: 1,
+  divergenceFactor: 20,
+};
+
+/** Small enough to finish in seconds to minutes on a laptop without a GPU. */
+export const quickLook: PruneOptions = {
+  ...paperDefaults,
+  population: 8,
+  generations: 3,
+  parents: 3,
+  fitnessImages: 64,
+  bnBatches: 2,
+  epochs: 3,
+  batchSize: 16,
+  evalsPerRun: 3,
+};
+
+export const PRESETS = { paper: paperDefaults, quick: quickLook } as const;
+export type PresetName = keyof typeof PRESETS;
+
+/** The default for the CLI on a CPU: the paper's method, sized down. */
+export const cliDefaults: PruneOptions = {
+  ...paperDefaults,
+  population: 12,
+  generations: 6,
+  parents: 5,
+  fitnessImages: 128,
+  bnBatches: 4,
+  epochs: 10,
+  batchSize: 32,
+  evalsPerRun: 5,
+};
+
+/** Parses "2:4" into an N:M pattern; "unstructured" into the unstructured one. */
+export function parsePattern(text: string): Pattern {
+  const t = text.trim().toLowerCase();
+  if (t === 'unstructured' || t === '') return { kind: 'unstructured' };
+  const m = /^(\d+)\s*:\s*(\d+)$/.exec(t);
+  if (!m) throw new Error(`pattern "${text}" is not "unstructured" or N:M such as 2:4`);
+  return { kind: 'nm', n: Number(m[1]), m: Number(m[2]) };
+}
+
+export function formatPattern(p: Pattern): string {
+  return p.kind === 'unstructured' ? 'unstructured' : `${p.n}:${p.m}`;
+}
+
+/** Problems with a set of options, as sentences a user can act on; empty when valid. */
+export function validateOptions(o: PruneOptions): string[] {
+  const errors: string[] = [];
+  const num = (v: number) => typeof v === 'number' && Number.isFinite(v);
+  if (o.pattern.kind === 'unstructured') {
+    if (!num(o.sparsity) || o.sparsity <= 0 || o.sparsity >= 1) {
+      errors.push(`Target sparsity must be between 0 and 1 (exclusive); got ${o.sparsity}.`);
+    }
+  } else {
+    const { n, m } = o.pattern;
+    if (!Number.isInteger(n) || !Number.isInteger(m) || n < 1 || m < 2) {
+      errors.push(`N:M needs whole numbers with N >= 1 and M >= 2; got ${n}:${m}.`);
+    } else if (n >= m) {
+      errors.push(`N:M needs N < M (N weights kept out of every M); got ${n}:${m}.`);
+    }
+  }
+  if (!Number.isInteger(o.epochs) || o.epochs < 0) errors.push(`Epochs must be a whole number >= 0; got ${o.epochs}.`);
+  if (!Number.isInteger(o.batchSize) || o.batchSize < 1) errors.push(`Batch size must be a whole number >= 1; got ${o.batchSize}.`);
+  if (!num(o.lr) || o.lr < 0) errors.push(`Learning rate must be >= 0 (0 = automatic); got ${o.lr}.`);
+  if (!num(o.heldOut) || o.heldOut < 0 || o.heldOut >= 1) errors.push(`Held-out fraction must be in [0, 1); got ${o.heldOut}.`);
+  if (!num(o.temperature) || o.temperature <= 0) errors.push(`Temperature must be > 0; got ${o.temperature}.`);
+  if (!num(o.tau0) || o.tau0 <= 0) errors.push(`Initial ln(base) must be > 0; got ${o.tau0}.`);
+  if (!num(o.tauGamma) || o.tauGamma <= 0 || o.tauGamma > 1) errors.push(`Base decay must be in (0, 1]; got ${o.tauGamma}.`);
+  if (o.distribution === 'search') {
+    if (!Number.isInteger(o.population) || o.population < 2) errors.push(`Search population must be >= 2; got ${o.population}.`);
+    if (!Number.isInteger(o.generations) || o.generations < 1) errors.push(`Search generations must be >= 1; got ${o.generations}.`);
+    if (!Number.isInteger(o.parents) || o.parents < 1 || o.parents > o.population) {
+      errors.push(`Parents must be between 1 and the population size; got ${o.parents}.`);
+    }
+  }
+  return errors;
+}
