@@ -2,10 +2,17 @@
  * The engine's stateful facade: holds the loaded model and images between calls. The worker
  * exposes exactly this over comlink; the CLI drives it directly.
  */
+import type * as tf from '@tensorflow/tfjs';
 import type { ProgressCallback } from '../core/events';
 import type { PruneOptions } from '../core/options';
 import type { DatasetSummary, ModelSummary, NamedBytes, RunArtifacts } from '../core/session-types';
-import type { ImageDecoder } from './data/types';
+import { buildDataset } from './data/dataset';
+import { inputGeometry } from './data/preprocess';
+import type { Dataset, ImageDecoder } from './data/types';
+import { InputError } from './errors';
+import { loadModelFromFiles } from './model/load';
+import { summarizeModel } from './model/prunable';
+import { runPipeline } from './pipeline/run';
 
 export interface SessionDeps {
   decode: ImageDecoder;
@@ -13,27 +20,103 @@ export interface SessionDeps {
   backend: string;
 }
 
+/** Longest image side decoded at full resolution; larger images are downscaled or refused. */
+export const MAX_IMAGE_SIDE = 4096;
+
+/** Name of a model from its files: the folder holding model.json, else "model". */
+function modelName(files: NamedBytes[]): string {
+  const json = files.find((f) => /(^|\/)model\.json$/i.test(f.path)) ?? files.find((f) => f.path.endsWith('.json'));
+  const parts = (json?.path ?? '').split('/');
+  return parts.length > 1 ? parts[parts.length - 2]! : 'model';
+}
+
 export class StudioSession {
+  private model: tf.LayersModel | null = null;
+  private summary: ModelSummary | null = null;
+  private dataset: Dataset | null = null;
+  private busy = false;
+
   constructor(readonly deps: SessionDeps) {}
 
   /** Parses model.json + shards; replaces the current model only on success. */
-  async loadModel(_files: NamedBytes[]): Promise<ModelSummary> {
-    throw new Error('not implemented yet');
+  async loadModel(files: NamedBytes[]): Promise<ModelSummary> {
+    const model = await loadModelFromFiles(files);
+    let summary: ModelSummary;
+    try {
+      summary = summarizeModel(model, modelName(files));
+    } catch (e) {
+      model.dispose();
+      throw e;
+    }
+    // Images sized for another input shape no longer fit.
+    if (this.dataset && this.summary && this.summary.inputShape.join('x') !== summary.inputShape.join('x')) {
+      this.dataset = null;
+    }
+    this.model?.dispose();
+    this.model = model;
+    this.summary = summary;
+    return summary;
   }
 
   /**
    * Decodes and sizes images to the loaded model's input. Replaces the current image set only
    * on success. `classList` maps folder names to class indices when given.
    */
-  async loadImages(_files: NamedBytes[], _classList?: string[]): Promise<DatasetSummary> {
-    throw new Error('not implemented yet');
+  async loadImages(files: NamedBytes[], classList?: string[], onProgress?: (done: number, total: number) => void): Promise<DatasetSummary> {
+    if (!this.model || !this.summary) throw new InputError(null, 'Load a model first: images are sized to its input.');
+    const { dataset, summary } = await buildDataset(files, this.deps.decode, inputGeometry(this.model), {
+      ...(classList ? { classList } : {}),
+      numClasses: this.summary.numClasses,
+      maxSide: MAX_IMAGE_SIDE,
+      ...(onProgress ? { onProgress } : {}),
+    });
+    this.dataset = dataset;
+    return summary;
+  }
+
+  /** Paths of the loaded images, in dataset order. */
+  get imagePaths(): readonly string[] {
+    return this.dataset?.paths ?? [];
+  }
+
+  /** Labels of the loaded images, or null when unlabelled. */
+  get imageLabels(): Int32Array | null {
+    return this.dataset?.labels ?? null;
+  }
+
+  /** The loaded model's summary, if any. */
+  get modelSummary(): ModelSummary | null {
+    return this.summary;
   }
 
   /** Runs the whole pipeline; rejects with an AbortError when `signal` fires. */
-  async run(_options: PruneOptions, _onProgress: ProgressCallback, _signal: AbortSignal): Promise<RunArtifacts> {
-    throw new Error('not implemented yet');
+  async run(
+    options: PruneOptions,
+    onProgress: ProgressCallback,
+    signal: AbortSignal,
+    split?: { calib: number[]; heldOut: number[] },
+  ): Promise<RunArtifacts> {
+    if (!this.model) throw new InputError(null, 'No model loaded: drop a model.json with its weight files first.');
+    if (!this.dataset) throw new InputError(null, 'No images loaded: drop a folder of calibration images first.');
+    if (this.busy) throw new Error('A run is already in progress.');
+    this.busy = true;
+    try {
+      return await runPipeline(
+        { model: this.model, ds: this.dataset, backend: this.deps.backend, ...(split ? { split } : {}) },
+        options,
+        onProgress,
+        signal,
+      );
+    } finally {
+      this.busy = false;
+    }
   }
 
   /** Frees every tensor the session holds. */
-  dispose(): void {}
+  dispose(): void {
+    this.model?.dispose();
+    this.model = null;
+    this.summary = null;
+    this.dataset = null;
+  }
 }

@@ -1,0 +1,137 @@
+import { parseArgs } from 'node:util';
+import {
+  cliDefaults,
+  DISTRIBUTIONS,
+  OBJECTIVES,
+  parsePattern,
+  PREPROCESS_PRESETS,
+  PRESETS,
+  type Distribution,
+  type Objective,
+  type Preprocess,
+  type PruneOptions,
+} from '../core/options';
+
+/** Parsed command line of `pts-studio prune`. */
+export interface PruneCommand {
+  model: string;
+  images: string;
+  evalImages: string | null;
+  classList: string | null;
+  calibCount: number;
+  out: string;
+  options: PruneOptions;
+  quiet: boolean;
+}
+
+export const HELP = `pts-studio prune: post-training sparsity (UniPTS) on a TF.js layers model
+
+Usage:
+  npx pts-studio prune --model <model.json> --images <dir> --sparsity <P> [options]
+
+Inputs:
+  --model <file>          model.json of a TF.js layers model (weight shards beside it)
+  --images <dir>          calibration images; class sub-folders give labels
+                          (integer names = class indices, else names / sorted order)
+  --eval-images <dir>     separate held-out images for scoring (default: split --held-out
+                          of --images off, never trained on)
+  --class-list <file>     class names, one class per line (line i = class i)
+  --calib-count <K>       use at most K calibration images (default: all)
+  --out <dir>             output folder (default: out)
+
+Method (defaults: UNIPTS.md, sized down for a CPU; --preset paper for the paper's):
+  --sparsity <P>          target global sparsity in (0, 1) (default ${cliDefaults.sparsity})
+  --pattern <p>           unstructured | N:M such as 2:4 (default unstructured)
+  --distribution <d>      ${DISTRIBUTIONS.join(' | ')} (default ${cliDefaults.distribution})
+  --epochs <E>            DST epochs over the calibration set (default ${cliDefaults.epochs})
+  --batch <B>             batch size (default ${cliDefaults.batchSize})
+  --lr <X>                peak learning rate; 0 = automatic (default 0)
+  --objective <o>         ${OBJECTIVES.join(' | ')} (default ${cliDefaults.objective})
+  --temperature <T>       teacher temperature (default ${cliDefaults.temperature})
+  --tau0 <t>              initial ln(base) of the decayed KL (default ${cliDefaults.tau0})
+  --gamma <g>             per-epoch decay of ln(base) (default ${cliDefaults.tauGamma})
+  --population <n>        search population (default ${cliDefaults.population})
+  --generations <n>       search generations (default ${cliDefaults.generations})
+  --held-out <f>          held-out fraction when no --eval-images (default ${cliDefaults.heldOut})
+  --preprocess <p>        ${PREPROCESS_PRESETS.join(' | ')} (default: guessed from the model)
+  --keep-first-dense      keep the first prunable layer dense
+  --keep-last-dense       keep the last prunable layer dense
+  --no-augment            no random crop / flip on calibration batches
+  --preset <name>         cli (default) | quick | paper
+  --seed <S>              seed of every random choice (default ${cliDefaults.seed})
+  --quiet                 print only the summary
+
+Writes <out>/report.json, <out>/recipe.json, <out>/masks.json + masks.bin and the sparse
+model in <out>/model/ (model.json + weights.bin, reloadable with tf.loadLayersModel).
+`;
+
+const num = (v: string | undefined, name: string): number | undefined => {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new Error(`--${name} expects a number, got "${v}"`);
+  return n;
+};
+
+function oneOf<T extends string>(v: string | undefined, allowed: readonly T[], name: string): T | undefined {
+  if (v === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(v)) throw new Error(`--${name} must be one of ${allowed.join(', ')}; got "${v}"`);
+  return v as T;
+}
+
+/** Parses `prune` arguments; throws an Error with a user-facing message on bad input. */
+export function parsePrune(argv: string[]): PruneCommand & { preprocessGiven: boolean } {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      model: { type: 'string' }, images: { type: 'string' }, 'eval-images': { type: 'string' },
+      'class-list': { type: 'string' }, 'calib-count': { type: 'string' }, out: { type: 'string' },
+      sparsity: { type: 'string' }, pattern: { type: 'string' }, distribution: { type: 'string' },
+      epochs: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, objective: { type: 'string' },
+      temperature: { type: 'string' }, tau0: { type: 'string' }, gamma: { type: 'string' },
+      population: { type: 'string' }, generations: { type: 'string' }, 'held-out': { type: 'string' },
+      preprocess: { type: 'string' }, 'keep-first-dense': { type: 'boolean' }, 'keep-last-dense': { type: 'boolean' },
+      'no-augment': { type: 'boolean' }, preset: { type: 'string' }, seed: { type: 'string' }, quiet: { type: 'boolean' },
+    },
+  });
+  if (!values.model) throw new Error('--model <model.json> is required (see --help)');
+  if (!values.images) throw new Error('--images <dir> is required (see --help)');
+  const presetName = values.preset ?? 'cli';
+  const base = presetName === 'cli' ? cliDefaults : PRESETS[presetName as keyof typeof PRESETS];
+  if (!base) throw new Error(`--preset must be cli, quick or paper; got "${presetName}"`);
+  const o: PruneOptions = { ...base };
+  const set = <K extends keyof PruneOptions>(k: K, v: PruneOptions[K] | undefined) => {
+    if (v !== undefined) o[k] = v;
+  };
+  set('sparsity', num(values.sparsity, 'sparsity'));
+  if (values.pattern) o.pattern = parsePattern(values.pattern);
+  set('distribution', oneOf<Distribution>(values.distribution, DISTRIBUTIONS, 'distribution'));
+  set('epochs', num(values.epochs, 'epochs'));
+  set('batchSize', num(values.batch, 'batch'));
+  set('lr', num(values.lr, 'lr'));
+  set('objective', oneOf<Objective>(values.objective, OBJECTIVES, 'objective'));
+  set('temperature', num(values.temperature, 'temperature'));
+  set('tau0', num(values.tau0, 'tau0'));
+  set('tauGamma', num(values.gamma, 'gamma'));
+  set('population', num(values.population, 'population'));
+  set('generations', num(values.generations, 'generations'));
+  set('heldOut', num(values['held-out'], 'held-out'));
+  set('preprocess', oneOf<Preprocess>(values.preprocess, PREPROCESS_PRESETS, 'preprocess'));
+  set('seed', num(values.seed, 'seed'));
+  if (values['keep-first-dense']) o.keepFirstDense = true;
+  if (values['keep-last-dense']) o.keepLastDense = true;
+  if (values['no-augment']) o.augment = false;
+  o.parents = Math.min(o.parents, o.population);
+  const calibCount = num(values['calib-count'], 'calib-count') ?? 0;
+  return {
+    model: values.model,
+    images: values.images,
+    evalImages: values['eval-images'] ?? null,
+    classList: values['class-list'] ?? null,
+    calibCount,
+    out: values.out ?? 'out',
+    options: o,
+    quiet: values.quiet ?? false,
+    preprocessGiven: values.preprocess !== undefined,
+  };
+}

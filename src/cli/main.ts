@@ -1,0 +1,77 @@
+/** `pts-studio`: the headless CLI over the same engine the studio's worker runs. */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { isAbortError } from '../core/abort';
+import { parseClassList } from '../engine/data/dataset';
+import { errorMessage } from '../engine/errors';
+import { WEIGHTS_FILE } from '../engine/export/export-model';
+import { StudioSession } from '../engine/session';
+import { decodeNode } from '../node/decode';
+import { readFolder, readModelFolder } from '../node/files';
+import { HELP, parsePrune } from './args';
+import { cliSplit } from './split';
+import { ProgressPrinter } from './printer';
+
+async function prune(argv: string[]): Promise<number> {
+  const cmd = parsePrune(argv);
+  await tf.setBackend('cpu');
+  await tf.ready();
+  const session = new StudioSession({ decode: decodeNode, backend: tf.getBackend() });
+  const log = (s: string) => process.stderr.write(`${s}\n`);
+  log(`pts-studio: backend ${tf.getBackend()}`);
+  const summary = await session.loadModel(await readModelFolder(resolve(cmd.model)));
+  log(`model ${summary.name}: input ${summary.inputShape.join('x')}, ${summary.numClasses} classes, ${summary.prunable.length} prunable kernels (${summary.prunableParams.toLocaleString('en')} weights)`);
+  if (!cmd.preprocessGiven) cmd.options.preprocess = summary.suggestedPreprocess;
+  const calibFiles = (await readFolder(resolve(cmd.images))).map((f) => ({ ...f, path: `calib/${f.path}` }));
+  const evalFiles = cmd.evalImages ? (await readFolder(resolve(cmd.evalImages))).map((f) => ({ ...f, path: `eval/${f.path}` })) : [];
+  const classList = cmd.classList ? parseClassList(await readFile(resolve(cmd.classList), 'utf8')) : undefined;
+  const ds = await session.loadImages([...calibFiles, ...evalFiles], classList);
+  for (const s of ds.skipped) log(`skipped ${s.file ?? ''}: ${s.message}`);
+  for (const w of ds.warnings) log(`warning: ${w}`);
+  log(`images: ${ds.count} usable, labels from ${ds.labelSource}`);
+  const split = cliSplit(session.imagePaths, session.imageLabels, cmd);
+  const controller = new AbortController();
+  process.once('SIGINT', () => {
+    log('cancelling...');
+    controller.abort();
+  });
+  const printer = new ProgressPrinter(cmd.quiet ? () => {} : log);
+  const result = await session.run(cmd.options, (e) => printer.handle(e), controller.signal, split ?? undefined);
+  const out = resolve(cmd.out);
+  await mkdir(join(out, 'model'), { recursive: true });
+  await writeFile(join(out, 'model', 'model.json'), result.modelJson);
+  await writeFile(join(out, 'model', WEIGHTS_FILE), new Uint8Array(result.weights));
+  await writeFile(join(out, 'masks.json'), result.masksJson);
+  await writeFile(join(out, 'masks.bin'), new Uint8Array(result.masks));
+  await writeFile(join(out, 'recipe.json'), result.recipeJson);
+  await writeFile(join(out, 'report.json'), JSON.stringify(result.report, null, 2));
+  printer.summary(result.report);
+  log(`wrote ${out}/report.json, recipe.json, masks.json, masks.bin and model/`);
+  session.dispose();
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help' || rest.includes('--help')) {
+    process.stdout.write(HELP);
+    return command && !['--help', '-h', 'help'].includes(command) && command !== 'prune' ? 2 : 0;
+  }
+  if (command !== 'prune') {
+    process.stderr.write(`pts-studio: unknown command "${command}". Try: npx pts-studio prune --help\n`);
+    return 2;
+  }
+  try {
+    return await prune(rest);
+  } catch (e) {
+    if (isAbortError(e)) {
+      process.stderr.write('pts-studio: cancelled\n');
+      return 130;
+    }
+    process.stderr.write(`pts-studio: ${errorMessage(e)}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

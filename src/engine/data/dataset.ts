@@ -1,0 +1,154 @@
+/**
+ * Builds the image set from dropped files: decodes every image, sizes it to the model input,
+ * labels it from its folder, and collects what could not be used instead of failing on it.
+ */
+import { Rng } from '../../core/rng';
+import type { DatasetSummary, InputProblem, NamedBytes } from '../../core/session-types';
+import { InputError, errorMessage } from '../errors';
+import { baseName, depth, normalizePath } from '../paths';
+import { parseClassList, planLabels } from './labels';
+import { fitImage, storedToRgba, type InputGeometry } from './preprocess';
+import type { Dataset, ImageDecoder } from './types';
+
+export { parseClassList } from './labels';
+
+/** Options of buildDataset. */
+export interface BuildOptions {
+  /** Class names by index; overrides a classes.txt among the files. */
+  classList?: string[];
+  /** Number of classes of the model (folder indices must be below it). */
+  numClasses: number;
+  /** Longest side a decoder may hold; larger images are shrunk or refused (default 4096). */
+  maxSide?: number;
+  /** Called after each image. */
+  onProgress?: (done: number, total: number) => void;
+  /** Checked between images; set `aborted` to stop with an AbortError. */
+  signal?: { aborted: boolean };
+}
+
+const NOT_IMAGES = /\.(txt|json|md|csv|tsv|xml|ya?ml|html?|ini|log|py|ipynb|pdf|zip|tar|gz|db)$/i;
+const THUMBNAILS = 8;
+
+/** Files that are silently not images: known text/metadata files, hidden files, macOS debris. */
+function isKnownNonImage(path: string): boolean {
+  const name = baseName(path);
+  return NOT_IMAGES.test(name) || name.startsWith('.') || path.split('/').includes('__MACOSX') || /^(thumbs\.db|desktop\.ini)$/i.test(name);
+}
+
+/** The shallowest classes.txt / labels.txt among the files, parsed. */
+function findClassList(files: NamedBytes[]): string[] | null {
+  const lists = files
+    .filter((f) => /^(classes|labels)\.txt$/i.test(baseName(normalizePath(f.path))))
+    .sort((a, b) => depth(normalizePath(a.path)) - depth(normalizePath(b.path)));
+  return lists[0] ? parseClassList(new TextDecoder().decode(lists[0].bytes)) : null;
+}
+
+/** Decodes, sizes and labels the images among `files`; InputError ('images') when none is usable. */
+export async function buildDataset(
+  files: NamedBytes[],
+  decode: ImageDecoder,
+  geometry: InputGeometry,
+  opts: BuildOptions,
+): Promise<{ dataset: Dataset; summary: DatasetSummary }> {
+  const candidates = files.map((f) => ({ ...f, path: normalizePath(f.path) })).filter((f) => !isKnownNonImage(f.path));
+  candidates.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  if (candidates.length === 0) {
+    throw new InputError('images', `images: none of the ${files.length} dropped file(s) is an image. Drop a folder of JPEG, PNG or WebP images.`);
+  }
+  const classList = opts.classList ?? findClassList(files);
+  const plan = planLabels(candidates.map((f) => f.path), opts.numClasses, classList);
+  const { height, width, channels } = geometry;
+  const size = height * width * channels;
+  const pixels = new Uint8Array(size * candidates.length);
+  const skipped: InputProblem[] = [...plan.problems];
+  const labels: number[] = [];
+  const paths: string[] = [];
+  let count = 0;
+  for (const [i, f] of candidates.entries()) {
+    if (opts.signal?.aborted) throw abortError();
+    if (!plan.leftOut[i]) {
+      try {
+        const img = await decode(f.bytes, f.path, opts.maxSide ?? 4096);
+        pixels.set(fitImage(img, geometry), count * size);
+        labels.push(plan.labels[i] ?? -1);
+        paths.push(f.path);
+        count++;
+      } catch (e) {
+        const msg = errorMessage(e);
+        skipped.push({ file: f.path, message: msg.includes(f.path) ? msg : `${f.path}: ${msg}` });
+      }
+    }
+    opts.onProgress?.(i + 1, candidates.length);
+  }
+  if (count === 0) {
+    const first = skipped[0]?.message ?? '';
+    throw new InputError('images', `images: none of the ${candidates.length} image file(s) could be used (first problem: ${first}).`);
+  }
+  const labelled = plan.source !== 'none';
+  const dataset: Dataset = {
+    height,
+    width,
+    channels,
+    squeezeChannel: geometry.squeezeChannel,
+    pixels: pixels.subarray(0, count * size),
+    count,
+    labels: labelled ? Int32Array.from(labels) : null,
+    paths,
+    classNames: plan.classNames,
+  };
+  const nameOf = (c: number) => plan.classNames?.[c] ?? plan.folderOf.get(c) ?? String(c);
+  const perClass = new Map<number, number>();
+  if (labelled) for (const l of labels) perClass.set(l, (perClass.get(l) ?? 0) + 1);
+  const warnings = [...plan.warnings];
+  if (skipped.length > plan.problems.length) warnings.push(`${skipped.length - plan.problems.length} file(s) could not be decoded and were skipped.`);
+  const summary: DatasetSummary = {
+    count,
+    skipped,
+    labelled,
+    perClass: [...perClass.entries()].sort((a, b) => a[0] - b[0]).map(([classIndex, n]) => ({ classIndex, name: nameOf(classIndex), count: n })),
+    labelSource: plan.source,
+    thumbnails: paths.slice(0, THUMBNAILS).map((path, i) => ({
+      path,
+      width,
+      height,
+      rgba: storedToRgba(dataset, i),
+      label: labelled ? nameOf(labels[i]!) : null,
+    })),
+    warnings,
+  };
+  return { dataset, summary };
+}
+
+function abortError(): Error {
+  const e = new Error('Loading images was cancelled.');
+  e.name = 'AbortError';
+  return e;
+}
+
+/**
+ * Seeded split into calibration and held-out indices (both ascending). Stratified when labelled:
+ * each class contributes about `fraction` of its images, and classes too small for that take
+ * part in a random draw, so one image per class still yields a held-out set.
+ */
+export function splitHeldOut(count: number, fraction: number, seed: number, labels: Int32Array | null): { calib: number[]; heldOut: number[] } {
+  const rng = new Rng(seed);
+  let k = fraction > 0 ? Math.round(count * fraction) : 0;
+  if (fraction > 0 && count >= 2) k = Math.min(Math.max(k, 1), count - 1);
+  const all = Array.from({ length: count }, (_, i) => i);
+  let order: number[];
+  if (!labels) {
+    order = rng.shuffle(all);
+  } else {
+    const groups = new Map<number, number[]>();
+    for (const i of all) groups.set(labels[i]!, [...(groups.get(labels[i]!) ?? []), i]);
+    const keyed: { key: number; idx: number }[] = [];
+    for (const label of [...groups.keys()].sort((a, b) => a - b)) {
+      const members = rng.shuffle(groups.get(label)!);
+      const u = rng.next();
+      members.forEach((idx, j) => keyed.push({ key: (j + u) / members.length, idx }));
+    }
+    order = keyed.sort((a, b) => a.key - b.key || a.idx - b.idx).map((e) => e.idx);
+  }
+  const asc = (a: number, b: number) => a - b;
+  return { heldOut: order.slice(0, k).sort(asc), calib: order.slice(k).sort(asc) };
+}

@@ -1,0 +1,127 @@
+import * as tf from '@tensorflow/tfjs';
+import { throwIfAborted } from '../../core/abort';
+import type { Metrics } from '../../core/events';
+import { headlineScore } from '../../core/metrics/score';
+import { autoLearningRate } from '../../core/schedules/auto-lr';
+import { tauAt } from '../../core/schedules/log-base';
+import { cosineLr } from '../../core/schedules/lr';
+import { augmentBatch } from '../data/augment';
+import { toTensor } from '../data/preprocess';
+import { MaskedTrainer } from '../train/masked-trainer';
+import { reestimate, scoreHeldOut, type RunContext } from './context';
+import { maskSpecOf, type LayerTarget } from './plan';
+import { PhaseProgress } from './progress';
+import { disposeAll, snapshot } from './weights';
+
+/** A scored set of weights. */
+export interface Checkpoint {
+  metrics: Metrics;
+  /** Training step it was taken at; -1 for the one-shot model. */
+  step: number;
+  weights: tf.Tensor[];
+}
+
+export interface DstResult {
+  best: Checkpoint;
+  lr: number;
+  steps: number;
+  msPerStep: number;
+  trainSeconds: number;
+  divergence: string | null;
+}
+
+/** True when `a` is strictly better than `b`: higher headline score, then lower KL. */
+export function better(a: Metrics, b: Metrics): boolean {
+  const sa = headlineScore(a);
+  const sb = headlineScore(b);
+  return sa > sb || (sa === sb && a.kl < b.kl);
+}
+
+/** Steps at which the held-out split is scored: `count` evenly spaced, the last step included. */
+function evalSteps(total: number, count: number): Set<number> {
+  const s = new Set<number>();
+  const c = Math.max(1, Math.min(count, total));
+  for (let i = 1; i <= c; i++) s.add(Math.round((i * total) / c));
+  return s;
+}
+
+/**
+ * Dynamic sparse training from the current (one-shot) weights against the dense teacher. Keeps
+ * the best held-out checkpoint, starting from `oneShot`, so the result is never worse than it.
+ */
+export async function runDst(ctx: RunContext, targets: LayerTarget[], sparsities: number[], oneShot: Checkpoint): Promise<DstResult> {
+  const o = ctx.options;
+  const perEpoch = Math.max(1, Math.ceil(ctx.calib.length / o.batchSize));
+  const total = o.epochs * perEpoch;
+  const warmup = Math.round(o.warmupEpochs * perEpoch);
+  const lr = o.lr > 0 ? o.lr : autoLearningRate({ hasBatchNorm: ctx.hasBatchNorm, iterations: total, warmupIterations: warmup });
+  const result: DstResult = { best: oneShot, lr, steps: 0, msPerStep: 0, trainSeconds: 0, divergence: null };
+  if (total === 0) return result;
+  const trainer = new MaskedTrainer(
+    ctx.model,
+    ctx.kernels.map((k, i) => ({ variable: k.variable, spec: maskSpecOf(targets[i]!, ctx.layers[i]!.params, sparsities[i]!, o) })),
+    { momentum: o.momentum, weightDecay: o.weightDecay, lambda: o.lambda },
+  );
+  const progress = new PhaseProgress(ctx.emit, 'dst', total);
+  const evals = evalSteps(total, o.evalsPerRun);
+  const churnEvery = Math.max(1, Math.floor(total / 50));
+  let minLoss = Infinity;
+  let stepTime = 0;
+  const t0 = performance.now();
+  try {
+    let step = 0;
+    for (let epoch = 0; epoch < o.epochs && !result.divergence; epoch++) {
+      const tau = tauAt(epoch, o.tau0, o.tauGamma);
+      const order = ctx.rng.shuffle([...ctx.calib]);
+      for (let b = 0; b < perEpoch && !result.divergence; b++) {
+        throwIfAborted(ctx.signal);
+        const s0 = performance.now();
+        const idx = order.slice(b * o.batchSize, (b + 1) * o.batchSize);
+        const stepLr = cosineLr(step, total, lr, warmup);
+        const lossT = tf.tidy(() => {
+          const raw = toTensor(ctx.ds, idx, o.preprocess);
+          const x = o.augment ? augmentBatch(raw, ctx.rng) : raw;
+          const teacherLogits = ctx.teacherLogits(x, false);
+          const labels = ctx.ds.labels && o.objective === 'ce' ? tf.tensor1d(idx.map((i) => ctx.ds.labels![i]!), 'int32') : undefined;
+          return trainer.step({ x, teacherLogits, labels }, (xx) => ctx.logits(xx, true), {
+            kind: o.objective, temperature: o.temperature, tau, temperStudent: o.temperStudent,
+          }, stepLr, o.maskInterval);
+        });
+        const loss = (await lossT.data())[0]!;
+        lossT.dispose();
+        step++;
+        stepTime += performance.now() - s0;
+        ctx.emit({ type: 'train-step', step, totalSteps: total, epoch, loss, tau, lr: stepLr, msPerStep: stepTime / step });
+        minLoss = Math.min(minLoss, loss);
+        if (!Number.isFinite(loss)) {
+          result.divergence = `Training diverged at step ${step} (loss ${loss}); lr ${lr} is too high for this model. Kept the best checkpoint; try a lower learning rate.`;
+        } else if (step > Math.max(warmup, 5) && loss > o.divergenceFactor * Math.max(minLoss, 1e-6)) {
+          result.divergence = `Training diverged at step ${step}: loss ${loss.toPrecision(3)} is over ${o.divergenceFactor}x its minimum ${minLoss.toPrecision(3)}. Kept the best checkpoint; try a lower learning rate (now ${lr}).`;
+        }
+        if (step % churnEvery === 0 || step === total) {
+          const perLayer = await trainer.churn();
+          ctx.emit({ type: 'churn', step, perLayer, mean: perLayer.reduce((a, c) => a + c, 0) / Math.max(perLayer.length, 1) });
+        }
+        if (!result.divergence && evals.has(step)) {
+          await reestimate(ctx, o.seed + 31);
+          const metrics = await scoreHeldOut(ctx);
+          const isBest = better(metrics, result.best.metrics);
+          if (isBest) {
+            if (result.best !== oneShot) disposeAll(result.best.weights);
+            result.best = { metrics, step, weights: snapshot(ctx.model) };
+          }
+          ctx.emit({ type: 'eval', step, metrics, best: isBest });
+        }
+        progress.tick(step);
+        await tf.nextFrame();
+      }
+    }
+    result.steps = step;
+  } finally {
+    trainer.dispose();
+  }
+  if (result.divergence) ctx.emit({ type: 'warning', message: result.divergence });
+  result.msPerStep = result.steps > 0 ? stepTime / result.steps : 0;
+  result.trainSeconds = (performance.now() - t0) / 1000;
+  return result;
+}

@@ -1,0 +1,26 @@
+import type { RunReport } from '../../core/events';
+
+/** The recipe: what to reproduce a run with, and what it achieved per layer. */
+export function buildRecipe(r: RunReport) {
+  return {
+    format: 'pts-recipe-1',
+    method: 'UniPTS (reducing-regrowing search + dynamic sparse training, base-decayed KL)',
+    pattern: r.pattern,
+    distribution: r.distribution,
+    targetSparsity: r.targetSparsity,
+    globalSparsity: r.globalSparsity,
+    seed: r.settings.seed,
+    settings: r.settings,
+    returned: r.returned,
+    layers: r.layers.map((l) => ({
+      name: l.name,
+      kind: l.kind,
+      shape: l.shape,
+      params: l.params,
+      pattern: l.pattern,
+      targetSparsity: l.targetSparsity,
+      sparsity: l.sparsity,
+    })),
+    createdAt: r.createdAt,
+  };
+}

@@ -1,0 +1,174 @@
+import * as tf from '@tensorflow/tfjs';
+import type { LayerReport, Metrics, Phase, ProgressCallback, RunReport } from '../../core/events';
+import { scoreLogits } from '../../core/metrics/score';
+import { keepCount } from '../../core/masks/magnitude';
+import { formatPattern, validateOptions, type PruneOptions } from '../../core/options';
+import { Rng } from '../../core/rng';
+import type { RunArtifacts } from '../../core/session-types';
+import { splitHeldOut } from '../data/dataset';
+import type { Dataset } from '../data/types';
+import { InputError } from '../errors';
+import { labelsOf, predictLogits } from '../eval/evaluate';
+import { exportLayersModel, exportMasks } from '../export/export-model';
+import { cloneModel } from '../model/clone';
+import { findPrunableKernels } from '../model/prunable';
+import { makeLogitsFn } from '../model/logits';
+import { layersOfClass } from '../model/walk';
+import { evalBatch, reestimate, scoreHeldOut, type RunContext } from './context';
+import { runDst, type Checkpoint } from './dst-stage';
+import { heuristicTargets, patternLabel, patternTargets } from './plan';
+import { applyOneShotMasks, chooseDistribution } from './search-stage';
+import { buildRecipe } from './recipe';
+import { disposeAll, readKernels, restore, snapshot } from './weights';
+
+/** A loaded model and image set, ready to prune. */
+export interface RunInputs {
+  model: tf.LayersModel;
+  ds: Dataset;
+  /** Backend name for the report. */
+  backend: string;
+  /** Calibration / held-out image indices chosen by the caller (else a seeded stratified split). */
+  split?: { calib: number[]; heldOut: number[] };
+}
+
+/** Images per class under which the calibration set is called small (UNIPTS.md lessons). */
+const SMALL_PER_CLASS = 10;
+
+/**
+ * The whole pipeline (UNIPTS.md): dense metrics -> distribution -> one-shot baseline -> DST ->
+ * final metrics -> export. The model is returned to its dense weights afterwards, also on
+ * cancel or failure, so the next run starts from the same place.
+ */
+export async function runPipeline(inputs: RunInputs, o: PruneOptions, emit: ProgressCallback, signal: AbortSignal): Promise<RunArtifacts> {
+  const problems = validateOptions(o);
+  if (problems.length) throw new InputError(null, `Settings: ${problems.join(' ')}`);
+  const { model, ds } = inputs;
+  const t0 = performance.now();
+  const phase = (p: Phase, message: string) => emit({ type: 'phase', phase: p, message });
+  phase('load', 'Preparing the model and the calibration split');
+  const found = findPrunableKernels(model, { keepFirstDense: o.keepFirstDense, keepLastDense: o.keepLastDense });
+  const layers = found.map((k) => k.summary);
+  const kernels = found.map((k) => ({ variable: k.variable, shape: k.summary.shape }));
+  const dense = snapshot(model);
+  const teacher = await cloneModel(model);
+  const warnings: string[] = [];
+  let oneShotWeights: tf.Tensor[] | null = null;
+  let bestWeights: tf.Tensor[] | null = null;
+  try {
+    const split = inputs.split ?? splitHeldOut(ds.count, o.heldOut, o.seed, ds.labels);
+    let heldOut = split.heldOut;
+    if (heldOut.length === 0) {
+      heldOut = split.calib;
+      warnings.push('No held-out images: scores are on the calibration images, which training sees (optimistic).');
+    }
+    const classes = model.outputs[0]!.shape[model.outputs[0]!.shape.length - 1]!;
+    if (split.calib.length < SMALL_PER_CLASS * Math.min(classes, 100)) {
+      warnings.push(
+        `The calibration set is small for this model (${split.calib.length} images for ${classes} classes): training may overfit it. The held-out split picks the checkpoint, and the one-shot model is kept if training does not beat it.`,
+      );
+    }
+    warnings.forEach((message) => emit({ type: 'warning', message }));
+    const ctx: RunContext = {
+      model, teacher, ds, classes, layers, kernels, warnings, emit, signal, options: o,
+      logits: makeLogitsFn(model).logits,
+      teacherLogits: makeLogitsFn(teacher).logits,
+      calib: split.calib,
+      heldOut,
+      denseKernels: await readKernels(kernels),
+      denseHeldOutLogits: new Float32Array(0),
+      rng: new Rng(o.seed),
+      hasBatchNorm: layersOfClass(model, 'BatchNormalization').length > 0,
+    };
+
+    phase('dense-eval', `Scoring the dense model on ${heldOut.length} held-out images`);
+    ctx.denseHeldOutLogits = await predictLogits(ctx.teacherLogits, ds, heldOut, o.preprocess, evalBatch(ctx), signal);
+    const denseMetrics = scoreLogits(ctx.denseHeldOutLogits, ctx.denseHeldOutLogits, classes, labelsOf(ds, heldOut));
+    emit({ type: 'metrics', which: 'dense', metrics: denseMetrics });
+
+    phase('search', o.distribution === 'search' && o.pattern.kind === 'unstructured' ? 'Searching the layer-wise sparsity distribution' : `Computing the ${o.pattern.kind === 'nm' ? formatPattern(o.pattern) : o.distribution} distribution`);
+    const targets = patternTargets(layers, o);
+    const uniform = heuristicTargets('uniform', layers, ctx.denseKernels, targets, o.sparsity);
+    const erk = heuristicTargets('erk', layers, ctx.denseKernels, targets, o.sparsity);
+    const layerReport = (s: number[], achieved: number[]): LayerReport[] =>
+      layers.map((l, i) => ({
+        ...l, targetSparsity: s[i]!, sparsity: achieved[i]!, pattern: patternLabel(targets[i]!, o),
+        ...(targets[i]!.note ? { patternNote: targets[i]!.note } : {}), uniform: uniform[i]!, erk: erk[i]!,
+      }));
+    const dist = await chooseDistribution(ctx, targets);
+    emit({ type: 'layers', layers: layerReport(dist.sparsities, dist.sparsities) });
+
+    phase('one-shot', 'One-shot baseline: magnitude masks + BN re-estimation, no training');
+    applyOneShotMasks(ctx, targets, dist.sparsities);
+    await reestimate(ctx, o.seed + 31);
+    const oneShotMetrics = await scoreHeldOut(ctx);
+    emit({ type: 'metrics', which: 'oneShot', metrics: oneShotMetrics });
+    oneShotWeights = snapshot(model);
+    const oneShot: Checkpoint = { metrics: oneShotMetrics, step: -1, weights: oneShotWeights };
+
+    phase('dst', `Dynamic sparse training, ${o.epochs} epoch(s) over ${ctx.calib.length} images`);
+    const dst = await runDst(ctx, targets, dist.sparsities, oneShot);
+    if (dst.best !== oneShot) bestWeights = dst.best.weights;
+
+    phase('final-eval', 'Scoring the returned model');
+    restore(model, dst.best.weights);
+    const finalMetrics: Metrics = await scoreHeldOut(ctx);
+    emit({ type: 'metrics', which: 'final', metrics: finalMetrics });
+
+    phase('export', 'Writing the sparse model, masks and report');
+    const exported = await exportLayersModel(model);
+    const masks = await exportMasks(kernels, layers.map((l) => l.name));
+    const achieved = masks.zeros.map((z, i) => z / layers[i]!.params);
+    layers.forEach((l, i) => {
+      const need = targets[i]!.mode === 'dense' ? 0 : l.params - keepCount(l.params, dist.sparsities[i]!);
+      if (targets[i]!.mode === 'unstructured' && masks.zeros[i]! < need) {
+        throw new Error(`Export check failed: ${l.name} has ${masks.zeros[i]} zeros, expected at least ${need}.`);
+      }
+    });
+    const pruned = layers.map((l, i) => (l.keptDense ? -1 : i)).filter((i) => i >= 0);
+    const sumOf = (ids: number[], f: (i: number) => number) => ids.reduce((s, i) => s + f(i), 0);
+    const all = layers.map((_, i) => i);
+    const report: RunReport = {
+      globalSparsity: sumOf(pruned, (i) => masks.zeros[i]!) / Math.max(sumOf(pruned, (i) => layers[i]!.params), 1),
+      overallSparsity: sumOf(all, (i) => masks.zeros[i]!) / Math.max(sumOf(all, (i) => layers[i]!.params), 1),
+      targetSparsity: o.pattern.kind === 'nm' ? 1 - o.pattern.n / o.pattern.m : o.sparsity,
+      pattern: formatPattern(o.pattern),
+      distribution: o.pattern.kind === 'nm' ? 'n:m' : o.distribution,
+      layers: layerReport(dist.sparsities, achieved),
+      dense: denseMetrics,
+      oneShot: oneShotMetrics,
+      final: finalMetrics,
+      returned: dst.best === oneShot ? 'one-shot' : 'trained',
+      bestStep: dst.best.step,
+      divergence: dst.divergence,
+      settings: { ...o, lr: dst.lr },
+      backend: inputs.backend,
+      timings: {
+        searchSeconds: dist.searchSeconds,
+        trainSeconds: dst.trainSeconds,
+        msPerStep: dst.msPerStep,
+        fitnessSeconds: dist.fitnessSeconds,
+        totalSeconds: (performance.now() - t0) / 1000,
+      },
+      calibrationImages: ctx.calib.length,
+      heldOutImages: heldOut.length,
+      warnings,
+      search: dist.history,
+      createdAt: new Date().toISOString(),
+    };
+    emit({ type: 'layers', layers: report.layers });
+    return {
+      modelJson: exported.modelJson,
+      weights: exported.weights,
+      masksJson: masks.masksJson,
+      masks: masks.masks,
+      recipeJson: JSON.stringify(buildRecipe(report), null, 2),
+      report,
+    };
+  } finally {
+    restore(model, dense);
+    disposeAll(dense);
+    disposeAll(oneShotWeights);
+    disposeAll(bestWeights);
+    teacher.dispose();
+  }
+}

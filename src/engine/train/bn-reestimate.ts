@@ -1,0 +1,80 @@
+import * as tf from '@tensorflow/tfjs';
+import { throwIfAborted } from '../../core/abort';
+import { layersOfClass } from '../model/walk';
+
+/** BatchNormalization internals the re-estimation reads and writes. */
+interface BnLayer extends tf.layers.Layer {
+  axis: number;
+  movingMean: tf.LayerVariable;
+  movingVariance: tf.LayerVariable;
+}
+
+/**
+ * Re-estimates every BatchNormalization layer's moving mean and variance (UNIPTS.md section 2):
+ * runs the model in training mode (so each BN normalises with its batch statistics and later
+ * layers see what they would in training) on the given batches plus Gaussian noise, and sets
+ * the moving statistics to the cumulative average of the per-batch mean and unbiased variance.
+ * Returns the number of BN layers updated.
+ */
+export async function reestimateBatchNorm(
+  model: tf.LayersModel,
+  batches: Iterable<tf.Tensor>,
+  noiseStd: number,
+  signal?: { aborted: boolean },
+): Promise<number> {
+  const bns = layersOfClass(model, 'BatchNormalization') as BnLayer[];
+  if (bns.length === 0) return 0;
+  const sums = bns.map(() => ({ mean: null as tf.Tensor | null, variance: null as tf.Tensor | null }));
+  const originals = bns.map((l) => l.call);
+  let count = 0;
+  bns.forEach((layer, i) => {
+    const original = originals[i]!;
+    layer.call = function (inputs, kwargs) {
+      const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor;
+      const acc = sums[i]!;
+      tf.tidy(() => {
+        const axis = layer.axis >= 0 ? layer.axis : layer.axis + x.rank;
+        const axes = [...Array(x.rank).keys()].filter((a) => a !== axis);
+        const n = axes.reduce((p, a) => p * x.shape[a]!, 1);
+        const { mean, variance } = tf.moments(x, axes);
+        const unbiased = tf.mul(variance, n / Math.max(n - 1, 1));
+        const nextMean = acc.mean ? tf.add(acc.mean, mean) : mean;
+        const nextVar = acc.variance ? tf.add(acc.variance, unbiased) : unbiased;
+        acc.mean?.dispose();
+        acc.variance?.dispose();
+        acc.mean = tf.keep(nextMean);
+        acc.variance = tf.keep(nextVar);
+      });
+      return original.call(layer, inputs, kwargs);
+    };
+  });
+  try {
+    for (const x of batches) {
+      throwIfAborted(signal);
+      tf.tidy(() => {
+        const noisy = noiseStd > 0 ? tf.add(x, tf.randomNormal(x.shape, 0, noiseStd)) : x;
+        model.apply(noisy, { training: true });
+      });
+      x.dispose();
+      count++;
+      // Let the event loop breathe between batches (UI, cancel messages).
+      await tf.nextFrame();
+    }
+  } finally {
+    bns.forEach((layer, i) => {
+      layer.call = originals[i]!;
+    });
+  }
+  bns.forEach((layer, i) => {
+    const acc = sums[i]!;
+    if (acc.mean && acc.variance && count > 0) {
+      tf.tidy(() => {
+        layer.movingMean.write(tf.div(acc.mean!, count));
+        layer.movingVariance.write(tf.div(acc.variance!, count));
+      });
+    }
+    acc.mean?.dispose();
+    acc.variance?.dispose();
+  });
+  return bns.length;
+}

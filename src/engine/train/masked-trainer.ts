@@ -1,0 +1,147 @@
+import * as tf from '@tensorflow/tfjs';
+import { deviceMask, type MaskSpec } from '../masks/device-masks';
+import { objectiveLoss, type ObjectiveParams } from './objective';
+
+/** One kernel under dynamic sparse training. */
+export interface MaskedKernel {
+  /** The layer variable the model reads (holds w * mask). */
+  variable: tf.LayerVariable;
+  spec: MaskSpec;
+}
+
+/** SGD settings of the masked step. */
+export interface SgdSettings {
+  momentum: number;
+  weightDecay: number;
+  /** Extra decay on pruned weights: lambda * (1 - mask) * w. */
+  lambda: number;
+}
+
+/** A batch for one step: inputs, the dense teacher's logits on them, labels when known. */
+export interface StepBatch {
+  x: tf.Tensor;
+  teacherLogits: tf.Tensor2D;
+  labels?: tf.Tensor1D;
+}
+
+/** State the trainer keeps per masked kernel. */
+interface KernelState {
+  kernel: MaskedKernel;
+  /** The dense (unmasked) weights that SGD updates. */
+  dense: tf.Variable;
+  mask: tf.Tensor;
+  /** Mask at the last churn reading. */
+  lastLogged: tf.Tensor;
+  velocity: tf.Variable;
+}
+
+/**
+ * Dynamic sparse training (UNIPTS.md section 3): the model's kernels hold w * mask; the gradient
+ * with respect to w * mask is applied to all of w (straight-through), pruned weights also decay
+ * by lambda, and masks are recomputed from |w| every `maskInterval` steps.
+ */
+export class MaskedTrainer {
+  private readonly states: KernelState[];
+  /** Trainable variables that are not masked kernels (biases, BN affine, dense-kept kernels). */
+  private readonly others: { variable: tf.Variable; velocity: tf.Variable }[];
+  private stepCount = 0;
+
+  constructor(
+    model: tf.LayersModel,
+    kernels: MaskedKernel[],
+    private readonly sgd: SgdSettings,
+  ) {
+    const masked = new Set(kernels.map((k) => k.variable.read().id));
+    this.states = kernels.map((kernel) => {
+      const current = kernel.variable.read();
+      const dense = tf.tidy(() => tf.variable(current.clone(), false));
+      const mask = deviceMask(dense, kernel.spec);
+      const masked = tf.mul(dense, mask);
+      kernel.variable.write(masked);
+      masked.dispose();
+      return { kernel, dense, mask, lastLogged: mask.clone(), velocity: tf.tidy(() => tf.variable(tf.zerosLike(current), false)) };
+    });
+    this.others = model.trainableWeights
+      .map((w) => w.read() as tf.Variable)
+      .filter((v) => !masked.has(v.id))
+      .map((variable) => ({ variable, velocity: tf.tidy(() => tf.variable(tf.zerosLike(variable), false)) }));
+  }
+
+  /** The variables the loss is differentiated against. */
+  private trainables(): tf.Variable[] {
+    return [...this.states.map((s) => s.kernel.variable.read() as tf.Variable), ...this.others.map((o) => o.variable)];
+  }
+
+  /**
+   * One SGD step. `logits(x)` runs the student in training mode. Returns the loss as a scalar
+   * tensor (the caller reads it asynchronously and disposes it).
+   */
+  step(batch: StepBatch, logits: (x: tf.Tensor) => tf.Tensor2D, objective: ObjectiveParams, lr: number, maskInterval = 1): tf.Scalar {
+    const { value, grads } = tf.variableGrads(
+      () => objectiveLoss(objective, batch.teacherLogits, logits(batch.x), batch.labels),
+      this.trainables(),
+    );
+    const { momentum, weightDecay, lambda } = this.sgd;
+    this.stepCount++;
+    const remask = this.stepCount % Math.max(1, maskInterval) === 0;
+    tf.tidy(() => {
+      for (const s of this.states) {
+        const g = grads[(s.kernel.variable.read() as tf.Variable).name];
+        if (!g) continue;
+        const keepDecay = tf.mul(s.dense, weightDecay);
+        const pruneDecay = tf.mul(tf.mul(tf.sub(1, s.mask), s.dense), lambda);
+        const total = tf.add(tf.add(g, keepDecay), pruneDecay);
+        s.velocity.assign(tf.add(tf.mul(s.velocity, momentum), total));
+        s.dense.assign(tf.sub(s.dense, tf.mul(s.velocity, lr)));
+        if (remask) {
+          const next = tf.keep(deviceMask(s.dense, s.kernel.spec));
+          s.mask.dispose();
+          s.mask = next;
+        }
+        s.kernel.variable.write(tf.mul(s.dense, s.mask));
+      }
+      for (const o of this.others) {
+        const g = grads[o.variable.name];
+        if (!g) continue;
+        o.velocity.assign(tf.add(tf.mul(o.velocity, momentum), tf.add(g, tf.mul(o.variable, weightDecay))));
+        o.variable.assign(tf.sub(o.variable, tf.mul(o.velocity, lr)));
+      }
+    });
+    for (const g of Object.values(grads)) g.dispose();
+    return value;
+  }
+
+  /** Per-kernel fraction of mask bits flipped since the previous call. */
+  async churn(): Promise<number[]> {
+    const stacked = tf.tidy(() => tf.stack(this.states.map((s) => tf.mean(tf.abs(tf.sub(s.mask, s.lastLogged))))));
+    const values = Array.from(await stacked.data());
+    stacked.dispose();
+    for (const s of this.states) {
+      s.lastLogged.dispose();
+      s.lastLogged = tf.keep(s.mask.clone());
+    }
+    return values;
+  }
+
+  /** Current masks as bytes (1 = kept), in kernel order. */
+  async masks(): Promise<Uint8Array[]> {
+    const out: Uint8Array[] = [];
+    for (const s of this.states) out.push(Uint8Array.from(await s.mask.data()));
+    return out;
+  }
+
+  /** Dense weights (the straight-through shadow), for checkpoints that resume training. */
+  denseWeights(): tf.Tensor[] {
+    return this.states.map((s) => s.dense.clone());
+  }
+
+  dispose(): void {
+    for (const s of this.states) {
+      s.dense.dispose();
+      s.mask.dispose();
+      s.lastLogged.dispose();
+      s.velocity.dispose();
+    }
+    for (const o of this.others) o.velocity.dispose();
+  }
+}

@@ -1,0 +1,76 @@
+/** What the page's buttons and drops do: fetch or collect files, then hand them to the worker client. */
+import { validateOptions } from '../core/options';
+import { fetchDemo, fetchMobileNet, MissingBuiltin, type BuiltinInputs } from './files/builtins';
+import { parseClassList } from './files/class-list';
+import { describeFiles, type SourceFile } from './files/source-file';
+import * as store from './store';
+import { workerClient } from './worker-client';
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export type Builtin = 'demo' | 'mobilenet';
+
+/** Loads a built-in model (and the demo's images); the images it does not bring are forgotten. */
+export async function loadBuiltin(which: Builtin): Promise<void> {
+  store.setNotice(null);
+  let inputs: BuiltinInputs;
+  store.setBusy(which === 'demo' ? 'Downloading the CIFAR-10 demo…' : 'Downloading MobileNet v1 0.25…');
+  try {
+    inputs = which === 'demo' ? await fetchDemo() : await fetchMobileNet();
+  } catch (e) {
+    if (e instanceof MissingBuiltin) store.setNotice(e.message);
+    else store.reportError(message(e));
+    return;
+  } finally {
+    store.setBusy(null);
+  }
+  const images = inputs.images.length
+    ? { files: inputs.images, source: `${inputs.name} images`, ...(inputs.classList ? { classList: inputs.classList } : {}) }
+    : null;
+  await workerClient().loadModel(
+    { files: inputs.model, source: inputs.name },
+    { ...(inputs.preprocess ? { preprocess: inputs.preprocess } : {}), images },
+  );
+}
+
+/** Keeps what looks like a model: model.json and its weight shards (everything but images). */
+export async function loadModelFiles(files: SourceFile[]): Promise<void> {
+  if (files.length === 0) return;
+  if (!files.some((f) => /(^|\/)[^/]*\.json$/i.test(f.path))) {
+    store.reportError(`No model.json among the ${files.length} file(s) given: pick the folder with model.json and its weight shards.`);
+    return;
+  }
+  store.setNotice(null);
+  await workerClient().loadModel({ files, source: describeFiles(files) });
+}
+
+export async function loadImageFiles(files: SourceFile[], classList?: string[]): Promise<void> {
+  if (files.length === 0) return;
+  store.setNotice(null);
+  await workerClient().loadImages({ files, source: describeFiles(files), ...(classList ? { classList } : {}) });
+}
+
+/** Reads a class-list file and applies it to the loaded images; returns the list, or null on error. */
+export async function loadClassList(file: File): Promise<string[] | null> {
+  try {
+    const list = parseClassList(await file.text(), file.name);
+    await workerClient().setClassList(list);
+    return list;
+  } catch (e) {
+    store.reportError(message(e));
+    return null;
+  }
+}
+
+export function startRun(): void {
+  const { options, model, dataset } = store.studio.getState();
+  const problems = validateOptions(options);
+  if (problems.length > 0 || !model || !dataset) return;
+  void workerClient().run(options);
+}
+
+export function cancelRun(): void {
+  workerClient().cancel();
+}

@@ -1,0 +1,79 @@
+import { useState } from 'react';
+import { loadBuiltin, loadClassList, loadImageFiles, loadModelFiles } from '../actions';
+import { useStudio } from '../store';
+import { DatasetSummaryView } from './dataset-summary';
+import { DropZone } from './drop-zone';
+import { ModelSummaryView } from './model-summary';
+
+/** Model, calibration images and an optional class list, plus the built-in starting points. */
+export function InputsPanel() {
+  const busy = useStudio((s) => s.busy !== null);
+  const running = useStudio((s) => s.run.status === 'running' || s.run.status === 'cancelling');
+  const [classList, setClassList] = useState<{ name: string; size: number; list: string[] } | null>(null);
+  const locked = busy || running;
+
+  return (
+    <section className="panel" data-testid="inputs-panel">
+      <h2>1 · Inputs</h2>
+      <div className="builtins">
+        <button type="button" data-testid="builtin-demo" disabled={locked} onClick={() => void loadBuiltin('demo')}>
+          Try the demo (CIFAR-10)
+        </button>
+        <button type="button" className="secondary" data-testid="builtin-mobilenet" disabled={locked} onClick={() => void loadBuiltin('mobilenet')}>
+          MobileNet v1 0.25 (ImageNet)
+        </button>
+      </div>
+      <div className="drop-grid">
+        <DropZone
+          id="model"
+          title="Pretrained model"
+          hint={
+            <>
+              A TF.js <b>layers</b> model: <code>model.json</code> and its weight shards.
+            </>
+          }
+          accept=".json,.bin,application/octet-stream"
+          disabled={locked}
+          onFiles={(files) => void loadModelFiles(files)}
+        />
+        <DropZone
+          id="images"
+          title="Calibration images"
+          hint={
+            <>
+              A folder of images; class sub-folders (<code>0/</code>, <code>cat/</code>…) give labels. Unlabelled works too.
+            </>
+          }
+          accept="image/*"
+          disabled={locked}
+          onFiles={(files) => void loadImageFiles(files, classList?.list)}
+        />
+      </div>
+      <div className="classlist">
+        <label className="button secondary small">
+          Class list (optional)…
+          <input
+            type="file"
+            hidden
+            accept=".txt,.json,text/plain,application/json"
+            data-testid="classlist-input"
+            disabled={locked}
+            onChange={(e) => {
+              const input = e.currentTarget;
+              const file = input.files?.[0];
+              input.value = '';
+              if (file) void loadClassList(file).then((list) => list && setClassList({ name: file.name, size: list.length, list }));
+            }}
+          />
+        </label>
+        <span className="muted small" data-testid="classlist-status">
+          {classList
+            ? `${classList.name}: ${classList.size} class names (folder names are matched to them)`
+            : 'One class name per line (or a JSON array), in the model’s output order.'}
+        </span>
+      </div>
+      <ModelSummaryView />
+      <DatasetSummaryView />
+    </section>
+  );
+}

@@ -1,0 +1,155 @@
+/**
+ * The live state of one run and the pure function that folds worker events into it. Series are
+ * appended once per batch and thinned when long, so charts stay cheap however fast steps come.
+ */
+import type { LayerReport, Metrics, Phase, ProgressEvent, RunReport } from '../core/events';
+import type { RunArtifacts } from '../core/session-types';
+
+export type RunStatus = 'idle' | 'running' | 'cancelling' | 'done' | 'failed' | 'cancelled';
+
+/** One DST step as charted. */
+export interface TrainPoint {
+  step: number;
+  epoch: number;
+  loss: number;
+  /** ln b of the base-decayed objective. */
+  tau: number;
+  lr: number;
+}
+
+export interface EvalPoint {
+  step: number;
+  agreement: number;
+  top1: number | null;
+  kl: number;
+  best: boolean;
+}
+
+export interface ChurnPoint {
+  step: number;
+  mean: number;
+  perLayer: number[];
+}
+
+export interface SearchPoint {
+  generation: number;
+  best: number;
+  mean: number;
+}
+
+export interface PhaseProgress {
+  done: number;
+  total: number;
+  etaSeconds: number | null;
+}
+
+export interface RunState {
+  status: RunStatus;
+  phase: Phase | null;
+  phaseMessage: string;
+  /** Phases that have started, in order (all but the last are finished). */
+  phasesSeen: Phase[];
+  progress: PhaseProgress | null;
+  train: TrainPoint[];
+  evals: EvalPoint[];
+  churn: ChurnPoint[];
+  search: SearchPoint[];
+  /** Per-layer sparsities of the best genome of the latest generation. */
+  searchSparsities: number[] | null;
+  layers: LayerReport[] | null;
+  metrics: { dense?: Metrics; oneShot?: Metrics; final?: Metrics };
+  warnings: string[];
+  log: string[];
+  report: RunReport | null;
+  artifacts: RunArtifacts | null;
+  error: string | null;
+  startedAt: number | null;
+  endedAt: number | null;
+}
+
+export const idleRun: RunState = {
+  status: 'idle',
+  phase: null,
+  phaseMessage: '',
+  phasesSeen: [],
+  progress: null,
+  train: [],
+  evals: [],
+  churn: [],
+  search: [],
+  searchSparsities: null,
+  layers: null,
+  metrics: {},
+  warnings: [],
+  log: [],
+  report: null,
+  artifacts: null,
+  error: null,
+  startedAt: null,
+  endedAt: null,
+};
+
+/** Longest series kept; beyond it every other point is dropped (the newest always stays). */
+export const MAX_POINTS = 1200;
+
+export function thin<T>(series: T[]): T[] {
+  if (series.length <= MAX_POINTS) return series;
+  const last = series[series.length - 1]!;
+  const kept = series.filter((_, i) => i % 2 === 0);
+  if (kept[kept.length - 1] !== last) kept.push(last);
+  return kept;
+}
+
+const MAX_LOG = 200;
+
+/** Folds one batch of events into the run; returns a new object when anything changed. */
+export function applyEvents(run: RunState, events: readonly ProgressEvent[]): RunState {
+  if (events.length === 0) return run;
+  const next: RunState = { ...run };
+  const train = [...run.train];
+  const churn = [...run.churn];
+  for (const e of events) {
+    switch (e.type) {
+      case 'phase':
+        next.phase = e.phase;
+        next.phaseMessage = e.message;
+        next.progress = null;
+        if (!next.phasesSeen.includes(e.phase)) next.phasesSeen = [...next.phasesSeen, e.phase];
+        break;
+      case 'progress':
+        if (e.phase === next.phase) next.progress = { done: e.done, total: e.total, etaSeconds: e.etaSeconds };
+        break;
+      case 'layers':
+        next.layers = e.layers;
+        break;
+      case 'search-generation':
+        next.search = [...next.search, { generation: e.generation, best: e.best, mean: e.mean }];
+        next.searchSparsities = e.sparsities;
+        break;
+      case 'train-step':
+        train.push({ step: e.step, epoch: e.epoch, loss: e.loss, tau: e.tau, lr: e.lr });
+        break;
+      case 'churn':
+        churn.push({ step: e.step, mean: e.mean, perLayer: e.perLayer });
+        break;
+      case 'eval':
+        next.evals = [
+          ...next.evals,
+          { step: e.step, agreement: e.metrics.agreement, top1: e.metrics.top1 ?? null, kl: e.metrics.kl, best: e.best },
+        ];
+        break;
+      case 'metrics':
+        next.metrics = { ...next.metrics, [e.which]: e.metrics };
+        break;
+      case 'warning':
+        next.warnings = [...next.warnings, e.message];
+        break;
+      case 'log':
+        next.log = [...next.log, e.message].slice(-MAX_LOG);
+        break;
+    }
+  }
+  next.train = train.length === run.train.length ? run.train : thin(train);
+  next.churn = churn.length === run.churn.length ? run.churn : thin(churn);
+  return next;
+}

@@ -1,0 +1,136 @@
+/**
+ * The one store of the page. Plain (vanilla) so the worker client can update it outside React;
+ * components read it through `useStudio` with a selector.
+ */
+import { createStore } from 'zustand/vanilla';
+import { useStore } from 'zustand';
+import type { ProgressEvent } from '../core/events';
+import { PRESETS, quickLook, type PresetName, type Preprocess, type PruneOptions } from '../core/options';
+import type { BackendInfo, DatasetSummary, ModelSummary, RunArtifacts } from '../core/session-types';
+import { applyEvents, idleRun, type RunState, type RunStatus } from './run-state';
+
+export type WorkerStatus = 'starting' | 'ready' | 'restarting' | 'failed';
+
+/** An error shown in the banner until dismissed. */
+export interface Banner {
+  id: number;
+  message: string;
+}
+
+export interface StudioState {
+  worker: WorkerStatus;
+  backend: BackendInfo | null;
+  model: ModelSummary | null;
+  /** Where the model came from, e.g. "CIFAR-10 demo" or "3 dropped files". */
+  modelSource: string | null;
+  dataset: DatasetSummary | null;
+  datasetSource: string | null;
+  /** What the worker is doing outside a run ("Loading model…"), or null. */
+  busy: string | null;
+  /** Friendly, non-error information (e.g. the demo is not installed). */
+  notice: string | null;
+  options: PruneOptions;
+  /** The preset the options equal, or null once edited. */
+  preset: PresetName | null;
+  run: RunState;
+  errors: Banner[];
+}
+
+export const studio = createStore<StudioState>()(() => ({
+  worker: 'starting',
+  backend: null,
+  model: null,
+  modelSource: null,
+  dataset: null,
+  datasetSource: null,
+  busy: null,
+  notice: null,
+  options: quickLook,
+  preset: 'quick',
+  run: idleRun,
+  errors: [],
+}));
+
+/** Reads a slice of the store; re-renders only when the selected value changes. */
+export function useStudio<T>(selector: (s: StudioState) => T): T {
+  return useStore(studio, selector);
+}
+
+let nextBannerId = 1;
+
+export function reportError(message: string): void {
+  studio.setState((s) => ({ errors: [...s.errors, { id: nextBannerId++, message }] }));
+}
+
+export function dismissError(id: number): void {
+  studio.setState((s) => ({ errors: s.errors.filter((b) => b.id !== id) }));
+}
+
+export function setBusy(busy: string | null): void {
+  studio.setState({ busy });
+}
+
+export function setNotice(notice: string | null): void {
+  studio.setState({ notice });
+}
+
+export function setWorker(worker: WorkerStatus, backend?: BackendInfo): void {
+  studio.setState(backend ? { worker, backend } : { worker });
+}
+
+/** A new model brings its normalisation (the user can still change it); `preprocess` overrides the guess. */
+export function setModel(model: ModelSummary, source: string, preprocess?: Preprocess): void {
+  studio.setState((s) => ({
+    model,
+    modelSource: source,
+    options: { ...s.options, preprocess: preprocess ?? model.suggestedPreprocess },
+  }));
+}
+
+export function setDataset(dataset: DatasetSummary | null, source: string | null): void {
+  studio.setState({ dataset, datasetSource: source });
+}
+
+export function updateOptions(patch: Partial<PruneOptions>): void {
+  studio.setState((s) => ({ options: { ...s.options, ...patch }, preset: null }));
+}
+
+/** Preprocessing belongs to the data, not the recipe: it leaves the preset as it is. */
+export function updatePreprocess(preprocess: Preprocess): void {
+  studio.setState((s) => ({ options: { ...s.options, preprocess } }));
+}
+
+/** Applies a preset's recipe; the preprocessing stays, since it belongs to the data. */
+export function applyPreset(name: PresetName): void {
+  studio.setState((s) => ({ options: { ...PRESETS[name], preprocess: s.options.preprocess }, preset: name }));
+}
+
+export function startRun(): void {
+  studio.setState({ run: { ...idleRun, status: 'running', startedAt: Date.now() } });
+}
+
+export function setRunStatus(status: RunStatus): void {
+  studio.setState((s) => ({ run: { ...s.run, status } }));
+}
+
+export function receiveEvents(events: readonly ProgressEvent[]): void {
+  studio.setState((s) => ({ run: applyEvents(s.run, events) }));
+}
+
+export function finishRun(artifacts: RunArtifacts): void {
+  studio.setState((s) => ({
+    run: {
+      ...s.run,
+      status: 'done',
+      artifacts,
+      report: artifacts.report,
+      layers: artifacts.report.layers,
+      metrics: { dense: artifacts.report.dense, oneShot: artifacts.report.oneShot, final: artifacts.report.final },
+      endedAt: Date.now(),
+    },
+  }));
+}
+
+export function endRun(status: 'failed' | 'cancelled', error: string | null): void {
+  studio.setState((s) => ({ run: { ...s.run, status, error, endedAt: Date.now() } }));
+}

@@ -1,0 +1,228 @@
+/**
+ * The one owner of the studio worker on the page. It queues calls so they reach the worker in
+ * order, forwards run events to the store, turns Cancel into an abort (and, when the worker does
+ * not stop in time, into terminate + restart), restarts a crashed worker, and keeps the last
+ * loaded files so a fresh worker gets the same model and images again.
+ */
+import * as Comlink from 'comlink';
+import type { Preprocess, PruneOptions } from '../core/options';
+import type { Api } from '../../workers/studio.worker';
+import type { SourceFile } from './files/source-file';
+import { toNamedBytes } from './files/source-file';
+import * as store from './store';
+
+/** Files of one load, as the user gave them. */
+export interface Inputs {
+  files: SourceFile[];
+  /** Shown in the UI: where the files came from. */
+  source: string;
+  classList?: string[];
+}
+
+/** The worker went away (crash, or terminated after a cancel) while a call was pending. */
+export class WorkerGone extends Error {}
+
+interface Connection {
+  worker: Worker;
+  api: Comlink.Remote<Api>;
+  /** Rejects when this worker is torn down, so calls pending on it settle. */
+  gone: Promise<never>;
+  kill: (reason: Error) => void;
+  queue: Promise<unknown>;
+}
+
+/** How long a cancelled run may take to stop before the worker is terminated. */
+const CANCEL_GRACE_MS = 5000;
+/** Crashes in a row (without a successful start) before giving up. */
+const MAX_RESTARTS = 3;
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function isAbort(e: unknown): boolean {
+  return e instanceof Error && e.name === 'AbortError';
+}
+
+function transferable(files: Awaited<ReturnType<typeof toNamedBytes>>) {
+  return Comlink.transfer(files, files.map((f) => f.bytes));
+}
+
+export class WorkerClient {
+  private conn: Connection;
+  private model: Inputs | null = null;
+  private images: Inputs | null = null;
+  private runId = 0;
+  private cancelTimer: ReturnType<typeof setTimeout> | null = null;
+  private crashes = 0;
+
+  constructor(private readonly createWorker: () => Worker) {
+    this.conn = this.connect();
+  }
+
+  private connect(): Connection {
+    const worker = this.createWorker();
+    let kill!: (reason: Error) => void;
+    const gone = new Promise<never>((_, reject) => (kill = reject));
+    gone.catch(() => undefined);
+    const conn: Connection = { worker, api: Comlink.wrap<Api>(worker), gone, kill, queue: Promise.resolve() };
+    worker.addEventListener('error', (e) => {
+      e.preventDefault();
+      if (this.conn === conn) this.restart(`The worker crashed (${e.message || 'unknown error'}).`);
+    });
+    store.setWorker('starting');
+    this.call('Starting the compute backend…', (api) => api.init())
+      .then((backend) => {
+        this.crashes = 0;
+        store.setWorker('ready', backend);
+      })
+      .catch((e) => {
+        if (e instanceof WorkerGone) return;
+        store.setWorker('failed');
+        store.reportError(`The compute worker could not start: ${message(e)}`);
+      });
+    return conn;
+  }
+
+  /** Runs `fn` on the worker after every earlier call; settles if the worker dies meanwhile. */
+  private call<T>(busy: string | null, fn: (api: Comlink.Remote<Api>) => Promise<T>): Promise<T> {
+    const conn = this.conn;
+    const task = conn.queue.then(async () => {
+      if (busy) store.setBusy(busy);
+      try {
+        return await Promise.race([fn(conn.api), conn.gone]);
+      } finally {
+        if (busy && this.conn === conn) store.setBusy(null);
+      }
+    });
+    conn.queue = task.catch(() => undefined);
+    return task;
+  }
+
+  /** Tears the worker down, starts a fresh one and sends it the last model and images. */
+  private restart(reason: string, asError = true): void {
+    const old = this.conn;
+    old.kill(new WorkerGone(reason));
+    old.worker.terminate();
+    store.setBusy(null);
+    const run = store.studio.getState().run.status;
+    if (run === 'running' || run === 'cancelling') store.endRun('failed', reason);
+    if (++this.crashes > MAX_RESTARTS) {
+      store.setWorker('failed');
+      store.reportError(`${reason} It failed ${MAX_RESTARTS} times in a row, so it was not restarted; reload the page.`);
+      return;
+    }
+    const resent = this.model ? ' It was restarted and your model and images were sent to it again.' : ' It was restarted.';
+    if (asError) store.reportError(reason + resent);
+    else store.setNotice(reason + resent);
+    store.setWorker('restarting');
+    this.conn = this.connect();
+    if (this.model) void this.sendModel(this.model, { preprocess: store.studio.getState().options.preprocess });
+  }
+
+  /**
+   * Loads model.json + shards. On success the images are read again for the new input size:
+   * the current ones by default, `next.images` when given (null forgets them).
+   */
+  async loadModel(inputs: Inputs, next: { preprocess?: Preprocess; images?: Inputs | null } = {}): Promise<boolean> {
+    return this.sendModel(inputs, next);
+  }
+
+  private async sendModel(inputs: Inputs, next: { preprocess?: Preprocess; images?: Inputs | null } = {}): Promise<boolean> {
+    try {
+      const summary = await this.call(`Reading the model (${inputs.source})…`, async (api) =>
+        api.loadModel(transferable(await toNamedBytes(inputs.files))),
+      );
+      this.model = inputs;
+      store.setModel(summary, inputs.source, next.preprocess);
+    } catch (e) {
+      if (!(e instanceof WorkerGone)) store.reportError(`Could not load the model: ${message(e)}`);
+      return false;
+    }
+    const images = next.images === undefined ? this.images : next.images;
+    this.images = null;
+    store.setDataset(null, null);
+    if (images) await this.sendImages(images);
+    return true;
+  }
+
+  /** Images wait for a model when none is loaded yet (they are sized to its input). */
+  async loadImages(inputs: Inputs): Promise<boolean> {
+    if (!this.model) {
+      this.images = inputs;
+      store.setDataset(null, `${inputs.source} (waiting for a model)`);
+      return false;
+    }
+    return this.sendImages(inputs);
+  }
+
+  private async sendImages(inputs: Inputs): Promise<boolean> {
+    try {
+      const summary = await this.call(`Reading images (${inputs.source})…`, async (api) =>
+        api.loadImages(transferable(await toNamedBytes(inputs.files)), inputs.classList),
+      );
+      this.images = inputs;
+      store.setDataset(summary, inputs.source);
+      return true;
+    } catch (e) {
+      if (!(e instanceof WorkerGone)) store.reportError(`Could not load the images: ${message(e)}`);
+      return false;
+    }
+  }
+
+  /** Reads the current images again with a class list (folder names -> class indices). */
+  async setClassList(classList: string[] | undefined): Promise<void> {
+    if (this.images) await this.loadImages({ ...this.images, classList });
+  }
+
+  async run(options: PruneOptions): Promise<void> {
+    const id = ++this.runId;
+    store.startRun();
+    const onEvents = Comlink.proxy((events: Parameters<typeof store.receiveEvents>[0]) => {
+      if (id === this.runId) store.receiveEvents(events);
+    });
+    try {
+      const artifacts = await this.call(null, (api) => api.run(options, onEvents));
+      if (id === this.runId) store.finishRun(artifacts);
+    } catch (e) {
+      if (id !== this.runId) return;
+      const cancelled = store.studio.getState().run.status === 'cancelling' || isAbort(e);
+      if (cancelled) store.endRun('cancelled', null);
+      else if (!(e instanceof WorkerGone)) {
+        store.endRun('failed', message(e));
+        store.reportError(`The run failed: ${message(e)}`);
+      }
+    } finally {
+      if (id === this.runId && this.cancelTimer !== null) {
+        clearTimeout(this.cancelTimer);
+        this.cancelTimer = null;
+      }
+    }
+  }
+
+  /** Asks the run to stop; terminates and restarts the worker if it has not within a few seconds. */
+  cancel(): void {
+    if (store.studio.getState().run.status !== 'running') return;
+    store.setRunStatus('cancelling');
+    void this.conn.api.cancel().catch(() => undefined);
+    const id = this.runId;
+    this.cancelTimer = setTimeout(() => {
+      this.cancelTimer = null;
+      if (id !== this.runId || store.studio.getState().run.status !== 'cancelling') return;
+      this.runId++;
+      store.endRun('cancelled', null);
+      this.crashes = 0;
+      this.restart('The run did not stop within a few seconds, so the worker was stopped.', false);
+    }, CANCEL_GRACE_MS);
+  }
+}
+
+let instance: WorkerClient | null = null;
+
+/** The page's worker client, started on first use. */
+export function workerClient(): WorkerClient {
+  instance ??= new WorkerClient(
+    () => new Worker(new URL('../../workers/studio.worker.ts', import.meta.url), { type: 'module', name: 'studio' }),
+  );
+  return instance;
+}
