@@ -11,6 +11,9 @@ import { selectBackend } from './backend-select';
 import { decodeBrowser } from './decode-browser';
 import { EventBatcher } from './event-batcher';
 
+/** Least time between two image-loading progress messages. */
+const PROGRESS_MS = 200;
+
 let backendInfo: Promise<BackendInfo> | null = null;
 let session: StudioSession | null = null;
 let controller: AbortController | null = null;
@@ -38,10 +41,24 @@ const api = {
     return (await ready()).loadModel(files);
   },
 
-  /** Calibration images (class sub-folders give labels); `classList` maps folder names. */
-  async loadImages(files: NamedBytes[], classList?: string[]): Promise<DatasetSummary> {
+  /**
+   * Calibration images (class sub-folders give labels); `classList` maps folder names.
+   * `onProgress` hears how many are decoded, a few times a second.
+   */
+  async loadImages(
+    files: NamedBytes[],
+    classList?: string[],
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<DatasetSummary> {
+    let last = 0;
+    const progress = (done: number, total: number) => {
+      const now = Date.now();
+      if (now - last < PROGRESS_MS && done < total) return;
+      last = now;
+      void Promise.resolve(onProgress?.(done, total)).catch(() => undefined);
+    };
     // Thumbnails are small and may share buffers with the session: copied, not transferred.
-    return (await ready()).loadImages(files, classList);
+    return (await ready()).loadImages(files, classList, onProgress ? progress : undefined);
   },
 
   /** Runs the whole pipeline, sending progress events to `onEvents` in batches. */

@@ -4,6 +4,7 @@
  */
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import { applyOrientation, jpegOrientation } from '../engine/data/exif-orientation';
 import { jpegIsComplete, readImageHeader } from '../engine/data/image-header';
 import { limitSide } from '../engine/data/resize';
 import type { DecodedImage, ImageDecoder } from '../engine/data/types';
@@ -19,6 +20,9 @@ export const decodeNode: ImageDecoder = async (bytes, path, maxSide) => {
     const what = header.type === 'webp' ? 'WebP' : header.type.toUpperCase();
     throw new Error(`${path}: ${what} images are decoded in the browser only; convert it to JPEG or PNG for the CLI`);
   }
+  if (header.type === 'jpeg' && !jpegIsComplete(bytes)) {
+    throw new Error(`${path}: the JPEG is truncated (the file ends before its image data does); copy or download it again`);
+  }
   const { width, height } = header;
   if (width === null || height === null || width === 0 || height === 0) {
     throw new Error(`${path}: not a valid ${header.type.toUpperCase()} (no image size in its header); the file is damaged`);
@@ -30,22 +34,20 @@ export const decodeNode: ImageDecoder = async (bytes, path, maxSide) => {
         `(at most ${Math.round(limit / 1e6)} megapixels); downscale it first`,
     );
   }
-  const image = header.type === 'jpeg' ? decodeJpeg(bytes, path) : decodePng(bytes, path);
+  const image = header.type === 'jpeg' ? decodeJpeg(bytes, path, limit) : decodePng(bytes, path);
   return limitSide(image, maxSide);
 };
 
-function decodeJpeg(bytes: ArrayBuffer, path: string): DecodedImage {
-  if (!jpegIsComplete(bytes)) {
-    throw new Error(`${path}: the JPEG is truncated (the file ends before its image data does); copy or download it again`);
-  }
+function decodeJpeg(bytes: ArrayBuffer, path: string, maxPixels: number): DecodedImage {
   try {
     const img = jpeg.decode(new Uint8Array(bytes), {
       useTArray: true,
       formatAsRGBA: true,
-      maxResolutionInMP: MAX_DECODE_MEGAPIXELS + 1,
-      maxMemoryUsageInMB: 1024,
+      maxResolutionInMP: maxPixels / 1e6 + 1,
+      maxMemoryUsageInMB: Math.max(1024, Math.ceil((maxPixels * 8) / 1e6)),
     });
-    return { width: img.width, height: img.height, rgba: img.data };
+    // Browsers honour the EXIF rotation; so does the CLI.
+    return applyOrientation({ width: img.width, height: img.height, rgba: img.data }, jpegOrientation(bytes));
   } catch (e) {
     throw new Error(`${path}: not a valid JPEG (${e instanceof Error ? e.message : String(e)}); the file is damaged`);
   }

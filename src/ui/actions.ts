@@ -3,12 +3,9 @@ import { validateOptions } from '../core/options';
 import { fetchDemo, fetchMobileNet, MissingBuiltin, type BuiltinInputs } from './files/builtins';
 import { parseClassList } from './files/class-list';
 import { describeFiles, type SourceFile } from './files/source-file';
+import { errorText } from './format';
 import * as store from './store';
 import { workerClient } from './worker-client';
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 export type Builtin = 'demo' | 'mobilenet';
 
@@ -21,7 +18,7 @@ export async function loadBuiltin(which: Builtin): Promise<void> {
     inputs = which === 'demo' ? await fetchDemo() : await fetchMobileNet();
   } catch (e) {
     if (e instanceof MissingBuiltin) store.setNotice(e.message);
-    else store.reportError(message(e));
+    else store.reportError(errorText(e));
     return;
   } finally {
     store.setBusy(null);
@@ -59,7 +56,7 @@ export async function loadClassList(file: File): Promise<string[] | null> {
     await workerClient().setClassList(list);
     return list;
   } catch (e) {
-    store.reportError(message(e));
+    store.reportError(errorText(e));
     return null;
   }
 }

@@ -9,7 +9,9 @@ import type { Preprocess, PruneOptions } from '../core/options';
 import type { Api } from '../../workers/studio.worker';
 import type { SourceFile } from './files/source-file';
 import { toNamedBytes } from './files/source-file';
+import { errorText } from './format';
 import * as store from './store';
+import { WorkerConnection, WorkerGone } from './worker-connection';
 
 /** Files of one load, as the user gave them. */
 export interface Inputs {
@@ -19,26 +21,10 @@ export interface Inputs {
   classList?: string[];
 }
 
-/** The worker went away (crash, or terminated after a cancel) while a call was pending. */
-export class WorkerGone extends Error {}
-
-interface Connection {
-  worker: Worker;
-  api: Comlink.Remote<Api>;
-  /** Rejects when this worker is torn down, so calls pending on it settle. */
-  gone: Promise<never>;
-  kill: (reason: Error) => void;
-  queue: Promise<unknown>;
-}
-
 /** How long a cancelled run may take to stop before the worker is terminated. */
 const CANCEL_GRACE_MS = 5000;
 /** Crashes in a row (without a successful start) before giving up. */
 const MAX_RESTARTS = 3;
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 function isAbort(e: unknown): boolean {
   return e instanceof Error && e.name === 'AbortError';
@@ -49,7 +35,7 @@ function transferable(files: Awaited<ReturnType<typeof toNamedBytes>>) {
 }
 
 export class WorkerClient {
-  private conn: Connection;
+  private conn!: WorkerConnection;
   private model: Inputs | null = null;
   private images: Inputs | null = null;
   private runId = 0;
@@ -57,19 +43,15 @@ export class WorkerClient {
   private crashes = 0;
 
   constructor(private readonly createWorker: () => Worker) {
-    this.conn = this.connect();
+    this.connect();
   }
 
-  private connect(): Connection {
-    const worker = this.createWorker();
-    let kill!: (reason: Error) => void;
-    const gone = new Promise<never>((_, reject) => (kill = reject));
-    gone.catch(() => undefined);
-    const conn: Connection = { worker, api: Comlink.wrap<Api>(worker), gone, kill, queue: Promise.resolve() };
-    worker.addEventListener('error', (e) => {
-      e.preventDefault();
-      if (this.conn === conn) this.restart(`The worker crashed (${e.message || 'unknown error'}).`);
+  /** Starts a worker, makes it the current one and asks it to pick a backend. */
+  private connect(): void {
+    const conn = new WorkerConnection(this.createWorker(), (msg) => {
+      if (this.conn === conn) this.restart(`The worker crashed (${msg}).`);
     });
+    this.conn = conn;
     store.setWorker('starting');
     this.call('Starting the compute backend…', (api) => api.init())
       .then((backend) => {
@@ -79,31 +61,26 @@ export class WorkerClient {
       .catch((e) => {
         if (e instanceof WorkerGone) return;
         store.setWorker('failed');
-        store.reportError(`The compute worker could not start: ${message(e)}`);
+        store.reportError(`The compute worker could not start: ${errorText(e)}`);
       });
-    return conn;
   }
 
-  /** Runs `fn` on the worker after every earlier call; settles if the worker dies meanwhile. */
+  /** A queued call on the current worker, shown as `busy` in the page while it runs. */
   private call<T>(busy: string | null, fn: (api: Comlink.Remote<Api>) => Promise<T>): Promise<T> {
     const conn = this.conn;
-    const task = conn.queue.then(async () => {
+    return conn.call(async (api) => {
       if (busy) store.setBusy(busy);
       try {
-        return await Promise.race([fn(conn.api), conn.gone]);
+        return await fn(api);
       } finally {
         if (busy && this.conn === conn) store.setBusy(null);
       }
     });
-    conn.queue = task.catch(() => undefined);
-    return task;
   }
 
   /** Tears the worker down, starts a fresh one and sends it the last model and images. */
   private restart(reason: string, asError = true): void {
-    const old = this.conn;
-    old.kill(new WorkerGone(reason));
-    old.worker.terminate();
+    this.conn.terminate(reason);
     store.setBusy(null);
     const run = store.studio.getState().run.status;
     if (run === 'running' || run === 'cancelling') store.endRun('failed', reason);
@@ -116,8 +93,8 @@ export class WorkerClient {
     if (asError) store.reportError(reason + resent);
     else store.setNotice(reason + resent);
     store.setWorker('restarting');
-    this.conn = this.connect();
-    if (this.model) void this.sendModel(this.model, { preprocess: store.studio.getState().options.preprocess });
+    this.connect();
+    if (this.model) void this.loadModel(this.model, { preprocess: store.studio.getState().options.preprocess });
   }
 
   /**
@@ -125,10 +102,6 @@ export class WorkerClient {
    * the current ones by default, `next.images` when given (null forgets them).
    */
   async loadModel(inputs: Inputs, next: { preprocess?: Preprocess; images?: Inputs | null } = {}): Promise<boolean> {
-    return this.sendModel(inputs, next);
-  }
-
-  private async sendModel(inputs: Inputs, next: { preprocess?: Preprocess; images?: Inputs | null } = {}): Promise<boolean> {
     try {
       const summary = await this.call(`Reading the model (${inputs.source})…`, async (api) =>
         api.loadModel(transferable(await toNamedBytes(inputs.files))),
@@ -136,7 +109,7 @@ export class WorkerClient {
       this.model = inputs;
       store.setModel(summary, inputs.source, next.preprocess);
     } catch (e) {
-      if (!(e instanceof WorkerGone)) store.reportError(`Could not load the model: ${message(e)}`);
+      if (!(e instanceof WorkerGone)) store.reportError(`Could not load the model: ${errorText(e)}`);
       return false;
     }
     const images = next.images === undefined ? this.images : next.images;
@@ -157,16 +130,23 @@ export class WorkerClient {
   }
 
   private async sendImages(inputs: Inputs): Promise<boolean> {
+    const label = `Reading images (${inputs.source})…`;
+    let live = true; // progress messages can arrive after the result; ignore those
+    const onProgress = Comlink.proxy((done: number, total: number) => {
+      if (live) store.setBusy(`${label} ${done} / ${total}`);
+    });
     try {
-      const summary = await this.call(`Reading images (${inputs.source})…`, async (api) =>
-        api.loadImages(transferable(await toNamedBytes(inputs.files)), inputs.classList),
+      const summary = await this.call(label, async (api) =>
+        api.loadImages(transferable(await toNamedBytes(inputs.files)), inputs.classList, onProgress),
       );
       this.images = inputs;
       store.setDataset(summary, inputs.source);
       return true;
     } catch (e) {
-      if (!(e instanceof WorkerGone)) store.reportError(`Could not load the images: ${message(e)}`);
+      if (!(e instanceof WorkerGone)) store.reportError(`Could not load the images: ${errorText(e)}`);
       return false;
+    } finally {
+      live = false;
     }
   }
 
@@ -189,8 +169,8 @@ export class WorkerClient {
       const cancelled = store.studio.getState().run.status === 'cancelling' || isAbort(e);
       if (cancelled) store.endRun('cancelled', null);
       else if (!(e instanceof WorkerGone)) {
-        store.endRun('failed', message(e));
-        store.reportError(`The run failed: ${message(e)}`);
+        store.endRun('failed', errorText(e));
+        store.reportError(`The run failed: ${errorText(e)}`);
       }
     } finally {
       if (id === this.runId && this.cancelTimer !== null) {

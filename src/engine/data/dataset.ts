@@ -140,7 +140,11 @@ export function splitHeldOut(count: number, fraction: number, seed: number, labe
     order = rng.shuffle(all);
   } else {
     const groups = new Map<number, number[]>();
-    for (const i of all) groups.set(labels[i]!, [...(groups.get(labels[i]!) ?? []), i]);
+    for (const i of all) {
+      const members = groups.get(labels[i]!);
+      if (members) members.push(i);
+      else groups.set(labels[i]!, [i]);
+    }
     const keyed: { key: number; idx: number }[] = [];
     for (const label of [...groups.keys()].sort((a, b) => a - b)) {
       const members = rng.shuffle(groups.get(label)!);

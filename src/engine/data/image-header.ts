@@ -95,8 +95,3 @@ export function jpegIsComplete(bytes: ArrayBuffer): boolean {
   }
   return false;
 }
-
-/** Bytes to hold an RGBA decode of the image. */
-export function rgbaBytes(h: ImageHeader): number {
-  return (h.width ?? 0) * (h.height ?? 0) * 4;
-}

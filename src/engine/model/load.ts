@@ -44,7 +44,7 @@ function rephrase(message: string, path: string, config: unknown): InputError {
       `${name}: uses the ${kind} "${cls}", which TF.js does not know. Replace it with a standard Keras ${kind} and convert the model again.`,
     );
   }
-  if (/weight|variable/i.test(first)) {
+  if (/weight|variable|shape mismatch/i.test(first)) {
     return new InputError(
       path,
       `${name}: the weight files do not match the layers (${first}). Drop model.json together with the shards exported with it.`,

@@ -77,7 +77,7 @@ export function readModelJson(files: NamedBytes[]): ModelJsonFile {
     throw new InputError(path, `${name}: has no modelTopology, so it is not a TF.js model. ${HOW_TO_GET}`);
   }
   const config = isRecord(topology['model_config']) ? topology['model_config'] : topology;
-  if (typeof config['class_name'] !== 'string' || !isRecord(config['config']) && !Array.isArray(config['config'])) {
+  if (typeof config['class_name'] !== 'string' || (!isRecord(config['config']) && !Array.isArray(config['config']))) {
     throw new InputError(path, `${name}: modelTopology is not a Keras layers model (no class_name/config). ${HOW_TO_GET}`);
   }
   const manifest = json['weightsManifest'];
@@ -105,13 +105,15 @@ function bytesToText(bytes: ArrayBuffer): string {
   return new TextDecoder('utf-8').decode(bytes).replace(/^\uFEFF/, '');
 }
 
-/** Turns "... at position 42" into "... at line 3" so the user can find it. */
+/** Turns "... at position 42" into "... at line 3" so the user can find it; drops V8's quoted excerpt. */
 function describeJsonError(message: string, text: string): string {
   const firstLine = message.split('\n')[0] ?? message;
-  const m = /position (\d+)/.exec(firstLine);
-  if (!m) return firstLine;
-  const pos = Number(m[1]);
-  const line = text.slice(0, pos).split('\n').length;
-  const what = /^(Unexpected [^,(]*?)(?: in JSON)?(?: at position \d+|,|\s*\(|$)/.exec(firstLine)?.[1]?.trim() ?? firstLine;
+  const what = firstLine
+    .replace(/,\s*".*$/, '')
+    .replace(/\s*(in JSON )?at position \d+.*$/, '')
+    .trim();
+  const m = /position (\d+)/.exec(message);
+  if (!m) return what;
+  const line = text.slice(0, Number(m[1])).split('\n').length;
   return `${what} at line ${line}`;
 }

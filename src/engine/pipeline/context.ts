@@ -57,7 +57,7 @@ export function* bnBatchesOf(ctx: RunContext, rng: Rng): Generator<tf.Tensor> {
 /** Re-estimates BN statistics (if any) of the current weights from calibration batches. */
 export async function reestimate(ctx: RunContext, seed: number): Promise<void> {
   if (!ctx.hasBatchNorm) return;
-  await reestimateBatchNorm(ctx.model, bnBatchesOf(ctx, new Rng(seed)), ctx.options.bnNoise, ctx.signal);
+  await reestimateBatchNorm(ctx.model, bnBatchesOf(ctx, new Rng(seed)), ctx.options.bnNoise, ctx.signal, seed);
 }
 
 /** Held-out scores of the model as it stands. */

@@ -21,11 +21,13 @@ export async function reestimateBatchNorm(
   batches: Iterable<tf.Tensor>,
   noiseStd: number,
   signal?: { aborted: boolean },
+  seed = 0,
 ): Promise<number> {
   const bns = layersOfClass(model, 'BatchNormalization') as BnLayer[];
   if (bns.length === 0) return 0;
   const sums = bns.map(() => ({ mean: null as tf.Tensor | null, variance: null as tf.Tensor | null }));
   const originals = bns.map((l) => l.call);
+  const ownCall = bns.map((l) => Object.prototype.hasOwnProperty.call(l, 'call'));
   let count = 0;
   bns.forEach((layer, i) => {
     const original = originals[i]!;
@@ -52,7 +54,7 @@ export async function reestimateBatchNorm(
     for (const x of batches) {
       throwIfAborted(signal);
       tf.tidy(() => {
-        const noisy = noiseStd > 0 ? tf.add(x, tf.randomNormal(x.shape, 0, noiseStd)) : x;
+        const noisy = noiseStd > 0 ? tf.add(x, tf.randomNormal(x.shape, 0, noiseStd, 'float32', seed + count)) : x;
         model.apply(noisy, { training: true });
       });
       x.dispose();
@@ -62,7 +64,8 @@ export async function reestimateBatchNorm(
     }
   } finally {
     bns.forEach((layer, i) => {
-      layer.call = originals[i]!;
+      if (ownCall[i]) layer.call = originals[i]!;
+      else delete (layer as { call?: unknown }).call;
     });
   }
   bns.forEach((layer, i) => {

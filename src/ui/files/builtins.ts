@@ -78,6 +78,12 @@ export async function fetchMobileNet(): Promise<BuiltinInputs> {
   const json = (await fetchJson(url.href)) as { weightsManifest?: { paths: string[] }[] } | undefined;
   if (!json) throw new MissingBuiltin('MobileNet is not installed here (public/models/mobilenet_v1_0.25_224/model.json is missing).');
   const shards = (json.weightsManifest ?? []).flatMap((g) => g.paths);
-  const model = [{ path: 'model.json', blob: new Blob([JSON.stringify(json)], { type: 'application/json' }) }, ...(await fetchAll(url, shards))];
+  const shardFiles = await fetchAll(url, shards);
+  // The folder name becomes the model's name, as when the user drops the folder.
+  const folder = 'mobilenet_v1_0.25_224/';
+  const model = [
+    { path: `${folder}model.json`, blob: new Blob([JSON.stringify(json)], { type: 'application/json' }) },
+    ...shardFiles.map((f) => ({ ...f, path: folder + f.path })),
+  ];
   return { name: 'MobileNet v1 0.25 (ImageNet)', model, images: [], preprocess: 'symmetric' };
 }

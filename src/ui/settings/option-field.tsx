@@ -5,7 +5,8 @@ import type { Field } from './option-fields';
 function defaultText(f: Field): string {
   if (f.kind === 'pattern') return formatPattern(paperDefaults.pattern);
   const v = paperDefaults[f.key];
-  return typeof v === 'boolean' ? (v ? 'on' : 'off') : String(v);
+  if (typeof v === 'boolean') return v ? 'on' : 'off';
+  return typeof v === 'number' && v !== 0 && Math.abs(v) < 1e-3 ? v.toExponential() : String(v);
 }
 
 function PatternInput({ pattern, disabled }: { pattern: Pattern; disabled: boolean }) {

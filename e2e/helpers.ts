@@ -1,0 +1,47 @@
+/** Shared steps of the browser tests. */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test, type Page } from '@playwright/test';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** shared/assets beside the repository (the repo may be cloned anywhere with shared/ next to it). */
+export const ASSETS = path.resolve(here, '../../shared/assets');
+export const REPO = path.resolve(here, '..');
+
+/** Console errors and CSP violations seen on a page, to assert there were none. */
+export function watchConsole(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (msg) => {
+    const text = msg.text();
+    if (msg.type() === 'error' || /Content Security Policy/i.test(text)) problems.push(text);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  return problems;
+}
+
+/** Opens the studio and waits for the worker to pick a backend. */
+export async function openStudio(page: Page): Promise<void> {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'PTS Studio' })).toBeVisible();
+  await expect(page.getByTestId('backend-name')).not.toHaveText(/starting|…/, { timeout: 120_000 });
+}
+
+/** Skips the rest of a test while the engine still throws 'not implemented' (before it lands). */
+export async function skipIfEngineMissing(page: Page): Promise<void> {
+  const banner = page.getByTestId('error-banner').filter({ hasText: /not implemented/i });
+  if ((await banner.count()) > 0) test.skip(true, 'the engine (StudioSession) is not implemented yet');
+}
+
+/** Waits until the worker is idle (no "Reading…" / "Downloading…" indicator). */
+export async function waitIdle(page: Page, timeout = 180_000): Promise<void> {
+  await expect(page.getByTestId('busy')).toHaveCount(0, { timeout });
+}
+
+/** Sets a numeric or select option through its control (opening collapsed groups first). */
+export async function setOption(page: Page, key: string, value: string | number): Promise<void> {
+  await page.$$eval('details.field-group', (ds) => ds.forEach((d) => ((d as HTMLDetailsElement).open = true)));
+  const control = page.getByTestId(`opt-${key}`);
+  if ((await control.evaluate((el) => el.tagName)) === 'SELECT') await control.selectOption(String(value));
+  else await control.fill(String(value));
+}

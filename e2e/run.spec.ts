@@ -1,0 +1,113 @@
+/**
+ * A whole run in the browser on the real MobileNet v1 0.25 and a few ImageNet sample photos,
+ * with tiny settings (software WebGPU is slow): load through the file inputs, start, cancel,
+ * start again, watch every chart draw, finish, download the zip and reload it in Node.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import type { RunReport } from '../src/core/events';
+import { ASSETS, REPO, openStudio, setOption, skipIfEngineMissing, waitIdle, watchConsole } from './helpers';
+import { loadZippedModel, measuredSparsity } from './sparse-model';
+
+const CLASSES = ['000', '100', '200', '300', '400', '500', '600', '700'];
+const CHARTS = ['chart-search', 'chart-sparsity', 'chart-loss', 'chart-tau', 'chart-lr', 'chart-eval', 'chart-churn'];
+
+/** Tiny but complete: 2 search generations, 2 training steps, 2 held-out evaluations. */
+const TINY: Record<string, number> = {
+  sparsity: 0.5,
+  population: 2,
+  generations: 1,
+  parents: 1,
+  fitnessImages: 6,
+  bnBatches: 1,
+  epochs: 1,
+  batchSize: 3,
+  evalsPerRun: 2,
+  heldOut: 0.25,
+};
+
+/** A folder with one photo per class in class sub-folders (labels = ImageNet indices). */
+function imageFolder(dir: string): string {
+  const root = path.join(dir, 'calibration');
+  for (const c of CLASSES) {
+    fs.mkdirSync(path.join(root, c), { recursive: true });
+    for (const f of fs.readdirSync(path.join(ASSETS, 'imagenet-dev', c))) {
+      fs.copyFileSync(path.join(ASSETS, 'imagenet-dev', c, f), path.join(root, c, f));
+    }
+  }
+  return root;
+}
+
+async function download(page: Page, testid: string): Promise<Buffer> {
+  const event = page.waitForEvent('download');
+  await page.getByTestId(testid).click();
+  const file = await (await event).path();
+  return fs.readFileSync(file);
+}
+
+test('MobileNet: load, cancel, run, chart, download and reload the sparse model', async ({ page }) => {
+  test.setTimeout(20 * 60_000);
+  const problems = watchConsole(page);
+  await openStudio(page);
+  await waitIdle(page);
+
+  await page.getByTestId('model-folder-input').setInputFiles(path.join(ASSETS, 'mobilenet_v1_0.25_224'));
+  await waitIdle(page);
+  await skipIfEngineMissing(page);
+  await expect(page.getByTestId('model-name')).toHaveText('mobilenet_v1_0.25_224');
+  await expect(page.getByTestId('model-input-shape')).toHaveText('224 × 224 × 3');
+  await expect(page.getByTestId('model-classes')).toHaveText('1000');
+
+  await page.getByTestId('images-folder-input').setInputFiles(imageFolder(test.info().outputPath()));
+  await waitIdle(page);
+  await expect(page.getByTestId('dataset-count')).toHaveText(String(CLASSES.length));
+  await expect(page.getByTestId('dataset-labelled')).toHaveText(`yes, ${CLASSES.length} classes`);
+  await expect(page.getByTestId('thumbnail').first()).toBeVisible();
+
+  await page.getByTestId('preset-quick').click();
+  for (const [key, value] of Object.entries(TINY)) await setOption(page, key, value);
+  await expect(page.getByTestId('validation-message')).toHaveCount(0);
+
+  // Start, cancel during the search, and check nothing loaded was lost.
+  const status = page.getByTestId('run-status');
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('phase-search')).toHaveAttribute('data-state', 'active', { timeout: 5 * 60_000 });
+  await page.getByTestId('cancel-button').click();
+  await expect(status).toHaveAttribute('data-status', 'cancelled', { timeout: 60_000 });
+  await waitIdle(page);
+  await expect(page.getByTestId('dataset-count')).toHaveText(String(CLASSES.length));
+
+  // Run to the end.
+  await expect(page.getByTestId('run-button')).toBeEnabled({ timeout: 120_000 });
+  await page.getByTestId('run-button').click();
+  await expect(status).toHaveAttribute('data-status', 'running');
+  await expect(status).toHaveAttribute('data-status', 'done', { timeout: 15 * 60_000 });
+  for (const phase of ['load', 'dense-eval', 'search', 'one-shot', 'dst', 'final-eval', 'export']) {
+    await expect(page.getByTestId(`phase-${phase}`)).toHaveAttribute('data-state', 'done');
+  }
+  for (const id of CHARTS) {
+    const chart = page.getByTestId(id);
+    expect(Number(await chart.getAttribute('data-points')), `${id} points`).toBeGreaterThanOrEqual(2);
+    await expect(chart.locator('svg .recharts-line-curve, svg .recharts-bar-rectangle').first()).toBeAttached();
+  }
+  await expect(page.getByTestId('metric-final-top1')).toHaveText(/%$/);
+  await expect(page.getByTestId('metric-dense-agreement')).toHaveText('100.0%');
+  await expect(page.getByTestId('result-returned')).toBeVisible();
+  await page.screenshot({ path: path.join(REPO, 'test-results', 'studio-run.png'), fullPage: true });
+
+  // The download reloads in TF.js with exactly the reported per-layer sparsity.
+  const report = JSON.parse((await download(page, 'download-report')).toString('utf8')) as RunReport;
+  const model = await loadZippedModel(new Uint8Array(await download(page, 'download-zip')));
+  const measured = measuredSparsity(model, report.layers);
+  report.layers.forEach((l, i) => expect(measured[i], l.name).toBeCloseTo(l.sparsity, 6));
+  const params = report.layers.reduce((n, l) => n + l.params, 0);
+  const zeros = report.layers.reduce((n, l, i) => n + measured[i]! * l.params, 0);
+  expect(zeros / params).toBeCloseTo(report.overallSparsity, 4);
+  expect(report.globalSparsity).toBeGreaterThanOrEqual(0.5 - 1e-3);
+  expect(model.outputs[0]!.shape).toEqual([null, 1000]);
+  model.dispose();
+
+  await expect(page.getByTestId('error-banner')).toHaveCount(0);
+  expect(problems.filter((p) => /Content Security Policy/i.test(p))).toEqual([]);
+});

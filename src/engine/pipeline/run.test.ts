@@ -1,0 +1,129 @@
+import * as tf from '@tensorflow/tfjs';
+import { PNG } from 'pngjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { isAbortError } from '../../core/abort';
+import type { ProgressEvent } from '../../core/events';
+import { quickLook, type PruneOptions } from '../../core/options';
+import { Rng } from '../../core/rng';
+import type { NamedBytes } from '../../core/session-types';
+import { decodeNode } from '../../node/decode';
+import { filesOf, modelArtifacts } from '../model/test-fixtures';
+import { StudioSession } from '../session';
+
+/** A small CNN with BatchNorm, ending in softmax, for 12x12 RGB inputs and 4 classes. */
+function cnn(): tf.LayersModel {
+  return tf.sequential({
+    layers: [
+      tf.layers.conv2d({ inputShape: [12, 12, 3], filters: 8, kernelSize: 3, padding: 'same', name: 'c1', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+      tf.layers.batchNormalization({ name: 'bn1' }),
+      tf.layers.reLU({}),
+      tf.layers.conv2d({ filters: 16, kernelSize: 3, strides: 2, padding: 'same', name: 'c2', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+      tf.layers.batchNormalization({ name: 'bn2' }),
+      tf.layers.reLU({}),
+      tf.layers.globalAveragePooling2d({}),
+      tf.layers.dense({ units: 4, name: 'fc', kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }),
+      tf.layers.activation({ activation: 'softmax', name: 'prob' }),
+    ],
+  });
+}
+
+/** 12x12 PNGs in class folders 0..3: a class colour plus seeded noise. */
+function images(perClass: number): NamedBytes[] {
+  const rng = new Rng(5);
+  const out: NamedBytes[] = [];
+  for (let c = 0; c < 4; c++) {
+    for (let k = 0; k < perClass; k++) {
+      const img = new PNG({ width: 12, height: 12 });
+      for (let i = 0; i < 144; i++) {
+        const base = [c === 0 ? 200 : 40, c === 1 ? 200 : 40, c === 2 ? 200 : 40];
+        if (c === 3) base.fill(140);
+        img.data.set([...base.map((v) => Math.max(0, Math.min(255, v + (rng.next() - 0.5) * 120))), 255], i * 4);
+      }
+      out.push({ path: `imgs/${c}/${k}.png`, bytes: Uint8Array.from(PNG.sync.write(img)).buffer });
+    }
+  }
+  return out;
+}
+
+const opts: PruneOptions = {
+  ...quickLook,
+  sparsity: 0.6,
+  population: 4,
+  generations: 2,
+  parents: 2,
+  fitnessImages: 16,
+  epochs: 2,
+  batchSize: 8,
+  evalsPerRun: 2,
+  preprocess: 'unit',
+};
+
+async function session(): Promise<StudioSession> {
+  const s = new StudioSession({ decode: decodeNode, backend: 'cpu' });
+  const { json, weights } = await modelArtifacts(cnn());
+  await s.loadModel(filesOf(json, weights, 'cnn'));
+  await s.loadImages(images(8));
+  return s;
+}
+
+describe('runPipeline on a small CNN', () => {
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it('searches, trains, never returns worse than one-shot, and exports exact zeros', async () => {
+    const s = await session();
+    const events: ProgressEvent[] = [];
+    const before = tf.memory().numTensors;
+    const r = await s.run(opts, (e) => events.push(e), new AbortController().signal);
+    expect(tf.memory().numTensors).toBe(before);
+    const phases = events.filter((e) => e.type === 'phase').map((e) => (e as { phase: string }).phase);
+    expect(phases).toEqual(['load', 'dense-eval', 'search', 'one-shot', 'dst', 'final-eval', 'export']);
+    expect(events.filter((e) => e.type === 'search-generation')).toHaveLength(opts.generations + 1);
+    const rep = r.report;
+    expect(rep.calibrationImages + rep.heldOutImages).toBe(32);
+    expect(rep.heldOutImages).toBeGreaterThanOrEqual(4);
+    expect(events.filter((e) => e.type === 'train-step')).toHaveLength(opts.epochs * Math.ceil(rep.calibrationImages / opts.batchSize));
+    expect(events.some((e) => e.type === 'churn')).toBe(true);
+    expect(rep.dense.agreement).toBe(1);
+    const headline = (m: { top1?: number }) => m.top1!;
+    expect(headline(rep.final)).toBeGreaterThanOrEqual(headline(rep.oneShot));
+    expect(rep.globalSparsity).toBeGreaterThanOrEqual(0.6 - 1e-3);
+    expect(rep.globalSparsity).toBeLessThan(0.6 + 0.02);
+    // The exported model reloads and its kernels hold exactly the reported zeros.
+    const reloaded = await tf.loadLayersModel(
+      tf.io.fromMemory({
+        modelTopology: (JSON.parse(r.modelJson) as { modelTopology: object }).modelTopology,
+        weightSpecs: (JSON.parse(r.modelJson) as { weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] }).weightsManifest[0]!.weights,
+        weightData: r.weights,
+      }),
+    );
+    for (const layer of rep.layers) {
+      const w = reloaded.getLayer(layer.name).getWeights()[0]!.dataSync();
+      const zeros = Array.from(w).filter((v) => v === 0).length;
+      expect(zeros / layer.params).toBeCloseTo(layer.sparsity, 6);
+      expect(zeros).toBeGreaterThanOrEqual(Math.round(layer.targetSparsity * layer.params) - 1);
+    }
+    reloaded.dispose();
+    // A second run in the same session starts from the dense weights and gives the same result.
+    const again = await s.run(opts, () => {}, new AbortController().signal);
+    expect(again.report.oneShot).toEqual(rep.oneShot);
+    expect(tf.memory().numTensors).toBe(before);
+    s.dispose();
+  });
+
+  it('cancels within a step and leaves the dense model in place', async () => {
+    const s = await session();
+    const ctrl = new AbortController();
+    const err = await s
+      .run({ ...opts, distribution: 'erk' }, (e) => {
+        if (e.type === 'train-step') ctrl.abort();
+      }, ctrl.signal)
+      .catch((e: unknown) => e);
+    expect(isAbortError(err)).toBe(true);
+    const r = await s.run({ ...opts, distribution: 'erk', epochs: 0 }, () => {}, new AbortController().signal);
+    expect(r.report.dense.agreement).toBe(1);
+    expect(r.report.returned).toBe('one-shot');
+    s.dispose();
+  });
+});

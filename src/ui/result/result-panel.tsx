@@ -1,0 +1,92 @@
+import type { RunReport } from '../../core/events';
+import { duration, pct } from '../format';
+import { useStudio } from '../store';
+import { fileStem, masksZip, modelZip, saveFile } from './downloads';
+import { LayerTable } from './layer-table';
+import { MetricsTable } from './metrics-table';
+
+function Returned({ report }: { report: RunReport }) {
+  const trained = report.returned === 'trained';
+  return (
+    <div className={`returned ${trained ? 'good' : 'caution'}`} data-testid="result-returned" data-returned={report.returned}>
+      {trained
+        ? `The trained model was returned: its best held-out checkpoint (step ${report.bestStep}) beat the one-shot model.`
+        : 'The one-shot model was returned: training did not beat it on the held-out images, so its result was kept instead.'}
+      {report.divergence && (
+        <div className="divergence" data-testid="result-divergence">
+          Training diverged: {report.divergence} Try a smaller learning rate.
+        </div>
+      )}
+    </div>
+  );
+}
+
+function Timings({ report }: { report: RunReport }) {
+  const t = report.timings;
+  return (
+    <p className="muted small" data-testid="result-timings">
+      Total {duration(t.totalSeconds)} on {report.backend} · search {duration(t.searchSeconds)} (
+      {t.fitnessSeconds.toFixed(2)} s per fitness evaluation) · training {duration(t.trainSeconds)} (
+      {t.msPerStep.toFixed(0)} ms per step) · {report.calibrationImages} calibration + {report.heldOutImages} held-out images
+    </p>
+  );
+}
+
+/** Dense vs one-shot vs returned, which model came back and why, per-layer table and downloads. */
+export function ResultPanel() {
+  const run = useStudio((s) => s.run);
+  const modelName = useStudio((s) => s.model?.name ?? 'model');
+  const report = run.report;
+  const artifacts = run.artifacts;
+  if (!report && !run.metrics.dense) return null;
+  const stem = report ? fileStem(modelName, report.targetSparsity) : '';
+  // Warnings already shown live above are not repeated.
+  const newWarnings = report ? report.warnings.filter((w) => !run.warnings.includes(w)) : [];
+  return (
+    <section className="panel" data-testid="result-panel">
+      <h2>4 · Result</h2>
+      {report && (
+        <p className="headline" data-testid="result-sparsity">
+          Global sparsity <b>{pct(report.globalSparsity, 2)}</b> (target {pct(report.targetSparsity)}, {report.pattern},{' '}
+          {report.distribution}); over all prunable kernels {pct(report.overallSparsity, 2)}.
+        </p>
+      )}
+      <MetricsTable metrics={run.metrics} returned={report?.returned ?? null} />
+      {report && (
+        <>
+          <Returned report={report} />
+          {newWarnings.length > 0 && (
+            <ul className="run-warnings" data-testid="result-warnings">
+              {newWarnings.map((w, i) => (
+                <li key={i}>{w}</li>
+              ))}
+            </ul>
+          )}
+          <Timings report={report} />
+        </>
+      )}
+      {artifacts && (
+        <div className="downloads">
+          <button type="button" className="primary" data-testid="download-zip" onClick={() => saveFile(`${stem}.zip`, modelZip(artifacts), 'application/zip')}>
+            Sparse model (.zip)
+          </button>
+          <button type="button" className="secondary" data-testid="download-masks" onClick={() => saveFile(`${stem}-masks.zip`, masksZip(artifacts), 'application/zip')}>
+            Masks
+          </button>
+          <button type="button" className="secondary" data-testid="download-recipe" onClick={() => saveFile(`${stem}-recipe.json`, artifacts.recipeJson, 'application/json')}>
+            Recipe JSON
+          </button>
+          <button type="button" className="secondary" data-testid="download-report" onClick={() => saveFile(`${stem}-report.json`, JSON.stringify(artifacts.report, null, 2), 'application/json')}>
+            Report JSON
+          </button>
+        </div>
+      )}
+      {report && (
+        <details className="layers-details">
+          <summary>Per-layer result ({report.layers.length} kernels)</summary>
+          <LayerTable layers={report.layers} />
+        </details>
+      )}
+    </section>
+  );
+}
