@@ -44,7 +44,8 @@ export default defineConfig({
     command: `npx vite build && npx vite preview --port ${PORT} --strictPort`,
     url: `http://localhost:${PORT}`,
     timeout: 180_000,
-    reuseExistingServer: !process.env.CI,
+    // Always a fresh build: a server left running would serve stale files.
+    reuseExistingServer: false,
     stdout: 'ignore',
     stderr: 'pipe',
   },

@@ -72,7 +72,8 @@ const api = {
       // The files are the caller's from here on, so their buffers move instead of being copied.
       const artifacts = await s.run(options, (e) => batcher.push(e), own.signal);
       await batcher.flush();
-      return Comlink.transfer(artifacts, [artifacts.weights, artifacts.masks]);
+      const buffers = [artifacts.weights, artifacts.masks, artifacts.nmPacked].filter((b): b is ArrayBuffer => b !== null);
+      return Comlink.transfer(artifacts, buffers);
     } catch (e) {
       await batcher.flush();
       throw e;

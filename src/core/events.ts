@@ -2,6 +2,7 @@
  * What a run reports while it works and when it ends. Plain data: the engine emits these, the
  * worker forwards them, the UI store and the CLI consume them.
  */
+import type { TotalSizes } from './deploy/sizes';
 import type { PruneOptions } from './options';
 
 /** The phases of a run, in order. */
@@ -77,6 +78,42 @@ export interface Timings {
   totalSeconds: number;
 }
 
+/** Median and spread of repeated timings, in milliseconds. */
+export interface TimingStats {
+  median: number;
+  min: number;
+  max: number;
+  runs: number;
+}
+
+/** What the sparse model costs to store and run, measured before the user deploys it. */
+export interface DeploymentReport {
+  layers: {
+    name: string;
+    params: number;
+    nonZeros: number;
+    /** Bytes as dense float32, bitmask + values, CSR, and N:M-packed (null when not N:M). */
+    denseFloat32: number;
+    bitmask: number;
+    csr: number;
+    nmPacked: number | null;
+    /** N:M layers only: whether every group holds at most N non-zeros, and the checker's sentence. */
+    nmValid: boolean | null;
+    nmMessage: string | null;
+  }[];
+  /** Totals over the prunable kernels; `gzip` is the exported weight file gzipped. */
+  total: TotalSizes;
+  /** Bytes of the exported weight file (every weight of the model, not only kernels). */
+  weightFileBytes: number;
+  /** gzip -6 of the dense model's weight file and of the sparse one. */
+  gzipDenseFile: number;
+  gzipSparseFile: number;
+  /** Every N:M layer passed the validity check (null for unstructured runs). */
+  nmValid: boolean | null;
+  /** Inference latency on the active backend, batch 1. */
+  latency: { backend: string; dense: TimingStats; sparse: TimingStats; speedup: number; note: string } | null;
+}
+
 /** The report a run ends with (also written as report.json). */
 export interface RunReport {
   /** Achieved global sparsity over the prunable kernels that the run pruned or kept dense. */
@@ -105,5 +142,7 @@ export interface RunReport {
   warnings: string[];
   /** Search trace: best and mean fitness per generation. */
   search: { generation: number; best: number; mean: number }[];
+  /** Sizes, N:M validity and latency of the exported model. */
+  deployment: DeploymentReport | null;
   createdAt: string;
 }

@@ -79,6 +79,8 @@ export interface RunArtifacts {
   /** Masks: JSON index of layers + one binary of packed bits. */
   masksJson: string;
   masks: ArrayBuffer;
+  /** N:M runs: the N:M layers in the packed layout of docs/nm-packed-format.md. */
+  nmPacked: ArrayBuffer | null;
   /** The recipe: per-layer target/achieved sparsity, pattern, every setting, seed. */
   recipeJson: string;
   /** The full report (also as JSON text). */

@@ -6,6 +6,7 @@ import type { ProgressEvent } from '../../core/events';
 import { quickLook, type PruneOptions } from '../../core/options';
 import { Rng } from '../../core/rng';
 import type { NamedBytes } from '../../core/session-types';
+import { unpackNm } from '../../core/deploy/packed';
 import { decodeNode } from '../../node/decode';
 import { filesOf, modelArtifacts } from '../model/test-fixtures';
 import { StudioSession } from '../session';
@@ -109,6 +110,37 @@ describe('runPipeline on a small CNN', () => {
     const again = await s.run(opts, () => {}, new AbortController().signal);
     expect(again.report.oneShot).toEqual(rep.oneShot);
     expect(tf.memory().numTensors).toBe(before);
+    s.dispose();
+  });
+
+  it('runs 2:4 end to end: N:M where the input channels fit, a valid check, a packed file that reads back', async () => {
+    const s = await session();
+    const r = await s.run({ ...opts, pattern: { kind: 'nm', n: 2, m: 4 }, epochs: 1 }, () => {}, new AbortController().signal);
+    const byName = Object.fromEntries(r.report.layers.map((l) => [l.name, l]));
+    // c1 sees 3 input channels (not a multiple of 4): unstructured at 50%, with the reason.
+    expect(byName.c1!.pattern).toBe('unstructured');
+    expect(byName.c1!.patternNote).toContain('not a multiple of 4');
+    expect(byName.c2!.pattern).toBe('2:4');
+    expect(byName.fc!.pattern).toBe('2:4');
+    expect(byName.c2!.sparsity).toBeCloseTo(0.5, 6);
+    const dep = r.report.deployment!;
+    expect(dep.nmValid).toBe(true);
+    expect(dep.layers.find((l) => l.name === 'c2')!.nmMessage).toMatch(/2:4 holds/);
+    expect(dep.latency!.dense.runs).toBeGreaterThan(0);
+    const packed = unpackNm(new Uint8Array(r.nmPacked!));
+    expect(packed.map((l) => l.name)).toEqual(['c2', 'fc']);
+    const weights = new Map(packed.map((l) => [l.name, l.weights]));
+    const reloaded = await tf.loadLayersModel(
+      tf.io.fromMemory({
+        modelTopology: (JSON.parse(r.modelJson) as { modelTopology: object }).modelTopology,
+        weightSpecs: (JSON.parse(r.modelJson) as { weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] }).weightsManifest[0]!.weights,
+        weightData: r.weights,
+      }),
+    );
+    for (const name of ['c2', 'fc']) {
+      expect(Array.from(weights.get(name)!)).toEqual(Array.from(reloaded.getLayer(name).getWeights()[0]!.dataSync()));
+    }
+    reloaded.dispose();
     s.dispose();
   });
 

@@ -10,6 +10,8 @@ import type { Dataset } from '../data/types';
 import { InputError } from '../errors';
 import { labelsOf, predictLogits } from '../eval/evaluate';
 import { exportLayersModel, exportMasks } from '../export/export-model';
+import { packNm } from '../../core/deploy/packed';
+import { deploymentReport } from '../deploy/deployment-report';
 import { cloneModel } from '../model/clone';
 import { findPrunableKernels } from '../model/prunable';
 import { makeLogitsFn } from '../model/logits';
@@ -115,9 +117,26 @@ export async function runPipeline(inputs: RunInputs, o: PruneOptions, emit: Prog
     emit({ type: 'metrics', which: 'final', metrics: finalMetrics });
 
     phase('export', 'Writing the sparse model, masks and report');
+    // Pruned weights become exactly +0 (w * mask leaves -0 for negative w).
+    for (const k of kernels) tf.tidy(() => k.variable.write(tf.add(k.variable.read(), 0)));
     const exported = await exportLayersModel(model);
     const masks = await exportMasks(kernels, layers.map((l) => l.name));
     const achieved = masks.zeros.map((z, i) => z / layers[i]!.params);
+    const sparseKernels = await readKernels(kernels);
+    const nmOf = (i: number) => (targets[i]!.mode === 'nm' && o.pattern.kind === 'nm' ? { n: o.pattern.n, m: o.pattern.m } : null);
+    const deployment = await deploymentReport({
+      kernels: layers.map((summary, i) => ({ summary, weights: sparseKernels[i]!, nm: nmOf(i) })),
+      sparseWeightFile: exported.weights,
+      denseWeightFile: (await exportLayersModel(teacher)).weights,
+      dense: teacher,
+      sparse: model,
+      backend: inputs.backend,
+      measureLatency: true,
+    });
+    const nmLayers = layers.flatMap((l, i) => {
+      const nm = nmOf(i);
+      return nm ? [{ name: l.name, shape: l.shape, weights: sparseKernels[i]!, ...nm }] : [];
+    });
     layers.forEach((l, i) => {
       const need = targets[i]!.mode === 'dense' ? 0 : l.params - keepCount(l.params, dist.sparsities[i]!);
       if (targets[i]!.mode === 'unstructured' && masks.zeros[i]! < need) {
@@ -153,6 +172,7 @@ export async function runPipeline(inputs: RunInputs, o: PruneOptions, emit: Prog
       heldOutImages: heldOut.length,
       warnings,
       search: dist.history,
+      deployment,
       createdAt: new Date().toISOString(),
     };
     emit({ type: 'layers', layers: report.layers });
@@ -161,6 +181,7 @@ export async function runPipeline(inputs: RunInputs, o: PruneOptions, emit: Prog
       weights: exported.weights,
       masksJson: masks.masksJson,
       masks: masks.masks,
+      nmPacked: nmLayers.length ? (packNm(nmLayers).slice().buffer as ArrayBuffer) : null,
       recipeJson: JSON.stringify(buildRecipe(report), null, 2),
       report,
     };

@@ -2,6 +2,7 @@ import type { RunReport } from '../../core/events';
 import { duration, pct } from '../format';
 import { useStudio } from '../store';
 import { fileStem, masksZip, modelZip, saveFile } from './downloads';
+import { DeploymentView } from './deployment';
 import { LayerTable } from './layer-table';
 import { MetricsTable } from './metrics-table';
 
@@ -73,6 +74,11 @@ export function ResultPanel() {
           <button type="button" className="secondary" data-testid="download-masks" onClick={() => saveFile(`${stem}-masks.zip`, masksZip(artifacts), 'application/zip')}>
             Masks
           </button>
+          {artifacts.nmPacked && (
+            <button type="button" className="secondary" data-testid="download-nm-packed" title="N:M layers, packed (PTSNM1 format)" onClick={() => saveFile(`${stem}-nm.ptsnm`, new Uint8Array(artifacts.nmPacked!), 'application/octet-stream')}>
+              N:M packed
+            </button>
+          )}
           <button type="button" className="secondary" data-testid="download-recipe" onClick={() => saveFile(`${stem}-recipe.json`, artifacts.recipeJson, 'application/json')}>
             Recipe JSON
           </button>
@@ -81,6 +87,7 @@ export function ResultPanel() {
           </button>
         </div>
       )}
+      {report?.deployment && <DeploymentView d={report.deployment} />}
       {report && (
         <details className="layers-details">
           <summary>Per-layer result ({report.layers.length} kernels)</summary>
