@@ -51,7 +51,7 @@ async function probeWebGpu(notes: string[]): Promise<string | null> {
       return null;
     }
     const { text, software } = describeAdapter(adapter);
-    if (software) notes.push(`WebGPU runs on a software adapter (${text}): expect it to be slow.`);
+    if (software) notes.push('WebGPU runs on a software adapter (no GPU in use): expect it to be slow.');
     return text;
   } catch (e) {
     notes.push(`WebGPU: requesting an adapter failed: ${errorText(e)}`);

@@ -47,7 +47,7 @@ async function prune(argv: string[]): Promise<number> {
   await writeFile(join(out, 'recipe.json'), result.recipeJson);
   if (result.nmPacked) await writeFile(join(out, 'nm-packed.bin'), new Uint8Array(result.nmPacked));
   await writeFile(join(out, 'report.json'), JSON.stringify(result.report, null, 2));
-  printer.summary(result.report);
+  new ProgressPrinter(log).summary(result.report);
   log(`wrote ${out}/report.json, recipe.json, masks.json, masks.bin and model/`);
   session.dispose();
   return 0;

@@ -55,11 +55,19 @@ function stringList(value: unknown, what: string): string[] {
   return value;
 }
 
+/** Puts the model's files in a folder named `folder`: the engine names a model after its folder. */
+function inFolder(files: SourceFile[], folder: string): SourceFile[] {
+  const json = files.find((f) => /(^|\/)model\.json$/i.test(f.path)) ?? files[0];
+  const dir = json && json.path.includes('/') ? json.path.slice(0, json.path.lastIndexOf('/') + 1) : '';
+  return files.map((f) => ({ ...f, path: folder + '/' + (f.path.startsWith(dir) ? f.path.slice(dir.length) : f.path) }));
+}
+
 export async function fetchDemo(): Promise<BuiltinInputs> {
   const url = new URL(DEMO_MANIFEST, location.href);
   const manifest = (await fetchJson(url.href)) as Record<string, unknown> | undefined;
   if (!manifest) throw new MissingBuiltin('The CIFAR-10 demo is not installed here (public/demo/cifar10/manifest.json is missing). Load your own model and images below, or try MobileNet.');
-  const model = await fetchAll(url, stringList(manifest.model, 'model'));
+  const name = typeof manifest.name === 'string' ? manifest.name : 'CIFAR-10 demo';
+  const model = inFolder(await fetchAll(url, stringList(manifest.model, 'model')), 'cifar10-demo');
   const images = await fetchAll(url, stringList(manifest.images, 'images'));
   let classList: string[] | undefined;
   if (Array.isArray(manifest.classList)) classList = stringList(manifest.classList, 'classList');
@@ -69,7 +77,6 @@ export async function fetchDemo(): Promise<BuiltinInputs> {
   }
   const pre = manifest.preprocess;
   const preprocess = PREPROCESS_PRESETS.find((p) => p === pre);
-  const name = typeof manifest.name === 'string' ? manifest.name : 'CIFAR-10 demo';
   return { name, model, images, ...(classList ? { classList } : {}), ...(preprocess ? { preprocess } : {}) };
 }
 
@@ -78,12 +85,7 @@ export async function fetchMobileNet(): Promise<BuiltinInputs> {
   const json = (await fetchJson(url.href)) as { weightsManifest?: { paths: string[] }[] } | undefined;
   if (!json) throw new MissingBuiltin('MobileNet is not installed here (public/models/mobilenet_v1_0.25_224/model.json is missing).');
   const shards = (json.weightsManifest ?? []).flatMap((g) => g.paths);
-  const shardFiles = await fetchAll(url, shards);
-  // The folder name becomes the model's name, as when the user drops the folder.
-  const folder = 'mobilenet_v1_0.25_224/';
-  const model = [
-    { path: `${folder}model.json`, blob: new Blob([JSON.stringify(json)], { type: 'application/json' }) },
-    ...shardFiles.map((f) => ({ ...f, path: folder + f.path })),
-  ];
+  const jsonFile = { path: 'model.json', blob: new Blob([JSON.stringify(json)], { type: 'application/json' }) };
+  const model = inFolder([jsonFile, ...(await fetchAll(url, shards))], 'mobilenet_v1_0.25_224');
   return { name: 'MobileNet v1 0.25 (ImageNet)', model, images: [], preprocess: 'symmetric' };
 }

@@ -1,0 +1,33 @@
+/**
+ * Kernels the TF.js wasm backend lacks for training conv nets (4.22: the filter gradient of
+ * Conv2D, both gradients of DepthwiseConv2dNative), composed from ops wasm runs fast.
+ */
+import * as tf from '@tensorflow/tfjs';
+// Registers wasm's own kernels first, so the check below sees them.
+import '@tensorflow/tfjs-backend-wasm';
+import type { KernelConfig } from '@tensorflow/tfjs';
+import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
+import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter';
+import { depthwiseBackpropInputConfig } from './depthwise-backprop-input';
+
+/** Every kernel this folder can supply, for the 'wasm' backend. */
+export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
+  conv2DBackpropFilterConfig,
+  depthwiseBackpropFilterConfig,
+  depthwiseBackpropInputConfig,
+];
+
+/**
+ * Registers each kernel of WASM_TRAINING_KERNELS that wasm does not already have (a later TF.js
+ * may ship its own). Idempotent; call any time before the first training step. Returns the names
+ * registered by this call.
+ */
+export function registerWasmTrainingKernels(): string[] {
+  const added: string[] = [];
+  for (const config of WASM_TRAINING_KERNELS) {
+    if (tf.getKernel(config.kernelName, config.backendName) !== undefined) continue;
+    tf.registerKernel(config);
+    added.push(config.kernelName);
+  }
+  return added;
+}
