@@ -66,3 +66,29 @@ test('explains invalid settings and blocks Run', async ({ page }) => {
   await expect(page.getByTestId('opt-epochs')).toHaveValue('3');
   expect(problems.filter((p) => /Content Security Policy/i.test(p))).toEqual([]);
 });
+
+test('a bad drop explains itself and keeps what was loaded', async ({ page }) => {
+  await openStudio(page);
+  await waitIdle(page);
+  await skipIfEngineMissing(page);
+  const before = await page.getByTestId('model-name').textContent();
+  test.skip(before === null, 'the demo is not installed');
+
+  await page.getByTestId('model-files-input').setInputFiles([
+    { name: 'model.json', mimeType: 'application/json', buffer: Buffer.from('{"modelTopology": 4') },
+    { name: 'group1-shard1of1.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(16) },
+  ]);
+  const banner = page.getByTestId('error-banner');
+  await expect(banner).toHaveCount(1);
+  await expect(banner).toContainText('model.json');
+  await expect(page.getByTestId('model-name')).toHaveText(before!);
+  await expect(page.getByTestId('dataset-summary')).toBeVisible();
+  await expect(page.getByTestId('run-button')).toBeEnabled();
+  await page.getByTestId('error-dismiss').click();
+  await expect(banner).toHaveCount(0);
+
+  // Images only, without model.json: refused before anything reaches the worker.
+  await page.getByTestId('model-files-input').setInputFiles([{ name: 'cat.png', mimeType: 'image/png', buffer: Buffer.alloc(8) }]);
+  await expect(banner).toContainText('No model.json');
+  await expect(page.getByTestId('model-name')).toHaveText(before!);
+});

@@ -133,7 +133,7 @@ async function saveModel(model: tf.LayersModel): Promise<void> {
       if (!(data instanceof ArrayBuffer)) throw new Error('expected one weight buffer');
       const json = {
         format: 'layers-model',
-        generatedBy: `TensorFlow.js tfjs-layers v${tf.version.layers}`,
+        generatedBy: `TensorFlow.js tfjs-layers v${tf.version['tfjs-layers']}`,
         convertedBy: null,
         modelTopology: a.modelTopology,
         weightsManifest: [{ paths: [SHARD], weights: a.weightSpecs }],

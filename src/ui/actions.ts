@@ -1,6 +1,6 @@
 /** What the page's buttons and drops do: fetch or collect files, then hand them to the worker client. */
 import { validateOptions } from '../core/options';
-import { fetchDemo, fetchMobileNet, MissingBuiltin, type BuiltinInputs } from './files/builtins';
+import { fetchDemo, fetchMobileNet, MissingBuiltin } from './files/builtins';
 import { parseClassList } from './files/class-list';
 import { describeFiles, type SourceFile } from './files/source-file';
 import { errorText } from './format';
@@ -12,24 +12,23 @@ export type Builtin = 'demo' | 'mobilenet';
 /** Loads a built-in model (and the demo's images); the images it does not bring are forgotten. */
 export async function loadBuiltin(which: Builtin): Promise<void> {
   store.setNotice(null);
-  let inputs: BuiltinInputs;
-  store.setBusy(which === 'demo' ? 'Downloading the CIFAR-10 demo…' : 'Downloading MobileNet v1 0.25…');
+  // Busy from the first download to the last image read, so nothing slips in between.
+  const task = store.beginBusy(which === 'demo' ? 'Downloading the CIFAR-10 demo…' : 'Downloading MobileNet v1 0.25…');
   try {
-    inputs = which === 'demo' ? await fetchDemo() : await fetchMobileNet();
+    const inputs = which === 'demo' ? await fetchDemo() : await fetchMobileNet();
+    const images = inputs.images.length
+      ? { files: inputs.images, source: `${inputs.name} images`, ...(inputs.classList ? { classList: inputs.classList } : {}) }
+      : null;
+    await workerClient().loadModel(
+      { files: inputs.model, source: inputs.name },
+      { ...(inputs.preprocess ? { preprocess: inputs.preprocess } : {}), images },
+    );
   } catch (e) {
     if (e instanceof MissingBuiltin) store.setNotice(e.message);
     else store.reportError(errorText(e));
-    return;
   } finally {
-    store.setBusy(null);
+    store.endBusy(task);
   }
-  const images = inputs.images.length
-    ? { files: inputs.images, source: `${inputs.name} images`, ...(inputs.classList ? { classList: inputs.classList } : {}) }
-    : null;
-  await workerClient().loadModel(
-    { files: inputs.model, source: inputs.name },
-    { ...(inputs.preprocess ? { preprocess: inputs.preprocess } : {}), images },
-  );
 }
 
 /** Keeps what looks like a model: model.json and its weight shards (everything but images). */

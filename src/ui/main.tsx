@@ -13,6 +13,9 @@ createRoot(root).render(
   </StrictMode>,
 );
 
+// A file dropped outside a drop zone would make the browser open it and leave the studio.
+for (const type of ['dragover', 'drop'] as const) window.addEventListener(type, (e) => e.preventDefault());
+
 // Start the worker while the page renders, and open with the demo loaded.
 workerClient();
 void loadBuiltin('demo');

@@ -25,7 +25,9 @@ export interface StudioState {
   modelSource: string | null;
   dataset: DatasetSummary | null;
   datasetSource: string | null;
-  /** What the worker is doing outside a run ("Loading model…"), or null. */
+  /** Work in progress outside a run, oldest first; several can overlap (a download, then a worker call). */
+  tasks: BusyTask[];
+  /** What the newest task says ("Reading the model…"), or null when idle. */
   busy: string | null;
   /** Friendly, non-error information (e.g. the demo is not installed). */
   notice: string | null;
@@ -43,6 +45,7 @@ export const studio = createStore<StudioState>()(() => ({
   modelSource: null,
   dataset: null,
   datasetSource: null,
+  tasks: [],
   busy: null,
   notice: null,
   options: quickLook,
@@ -66,8 +69,36 @@ export function dismissError(id: number): void {
   studio.setState((s) => ({ errors: s.errors.filter((b) => b.id !== id) }));
 }
 
-export function setBusy(busy: string | null): void {
-  studio.setState({ busy });
+export interface BusyTask {
+  id: number;
+  label: string;
+}
+
+let nextTaskId = 1;
+
+function setTasks(tasks: BusyTask[]): void {
+  studio.setState({ tasks, busy: tasks[tasks.length - 1]?.label ?? null });
+}
+
+/** Marks the page busy until `endBusy(id)`; returns the id. */
+export function beginBusy(label: string): number {
+  const id = nextTaskId++;
+  setTasks([...studio.getState().tasks, { id, label }]);
+  return id;
+}
+
+export function updateBusy(id: number, label: string): void {
+  const tasks = studio.getState().tasks;
+  if (tasks.some((t) => t.id === id)) setTasks(tasks.map((t) => (t.id === id ? { id, label } : t)));
+}
+
+export function endBusy(id: number): void {
+  setTasks(studio.getState().tasks.filter((t) => t.id !== id));
+}
+
+/** Forgets every task (the worker they waited on is gone). */
+export function clearBusy(): void {
+  setTasks([]);
 }
 
 export function setNotice(notice: string | null): void {

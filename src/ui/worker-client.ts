@@ -65,15 +65,14 @@ export class WorkerClient {
       });
   }
 
-  /** A queued call on the current worker, shown as `busy` in the page while it runs. */
-  private call<T>(busy: string | null, fn: (api: Comlink.Remote<Api>) => Promise<T>): Promise<T> {
-    const conn = this.conn;
-    return conn.call(async (api) => {
-      if (busy) store.setBusy(busy);
+  /** A queued call on the current worker; the page shows `label` as busy while it runs. */
+  private call<T>(label: string | null, fn: (api: Comlink.Remote<Api>, task: number | null) => Promise<T>): Promise<T> {
+    return this.conn.call(async (api) => {
+      const task = label ? store.beginBusy(label) : null;
       try {
-        return await fn(api);
+        return await fn(api, task);
       } finally {
-        if (busy && this.conn === conn) store.setBusy(null);
+        if (task !== null) store.endBusy(task);
       }
     });
   }
@@ -81,7 +80,7 @@ export class WorkerClient {
   /** Tears the worker down, starts a fresh one and sends it the last model and images. */
   private restart(reason: string, asError = true): void {
     this.conn.terminate(reason);
-    store.setBusy(null);
+    store.clearBusy();
     const run = store.studio.getState().run.status;
     if (run === 'running' || run === 'cancelling') store.endRun('failed', reason);
     if (++this.crashes > MAX_RESTARTS) {
@@ -98,25 +97,26 @@ export class WorkerClient {
   }
 
   /**
-   * Loads model.json + shards. On success the images are read again for the new input size:
-   * the current ones by default, `next.images` when given (null forgets them).
+   * Loads model.json + shards, then reads the images again for the new input size: the
+   * current ones by default, `next.images` when given (null forgets them). One queued task, so
+   * no other load can slip between the model and its images.
    */
   async loadModel(inputs: Inputs, next: { preprocess?: Preprocess; images?: Inputs | null } = {}): Promise<boolean> {
     try {
-      const summary = await this.call(`Reading the model (${inputs.source})…`, async (api) =>
-        api.loadModel(transferable(await toNamedBytes(inputs.files))),
-      );
-      this.model = inputs;
-      store.setModel(summary, inputs.source, next.preprocess);
+      return await this.call(`Reading the model (${inputs.source})…`, async (api, task) => {
+        const summary = await api.loadModel(transferable(await toNamedBytes(inputs.files)));
+        this.model = inputs;
+        store.setModel(summary, inputs.source, next.preprocess);
+        const images = next.images === undefined ? this.images : next.images;
+        this.images = null;
+        store.setDataset(null, null);
+        if (images) await this.readImages(api, images, task);
+        return true;
+      });
     } catch (e) {
       if (!(e instanceof WorkerGone)) store.reportError(`Could not load the model: ${errorText(e)}`);
       return false;
     }
-    const images = next.images === undefined ? this.images : next.images;
-    this.images = null;
-    store.setDataset(null, null);
-    if (images) await this.sendImages(images);
-    return true;
   }
 
   /** Images wait for a model when none is loaded yet (they are sized to its input). */
@@ -126,24 +126,28 @@ export class WorkerClient {
       store.setDataset(null, `${inputs.source} (waiting for a model)`);
       return false;
     }
-    return this.sendImages(inputs);
+    try {
+      return await this.call(`Reading images (${inputs.source})…`, (api, task) => this.readImages(api, inputs, task));
+    } catch (e) {
+      if (!(e instanceof WorkerGone)) throw e;
+      return false;
+    }
   }
 
-  private async sendImages(inputs: Inputs): Promise<boolean> {
+  /** Sends images to the worker; an error is reported here and leaves the last good set in place. */
+  private async readImages(api: Comlink.Remote<Api>, inputs: Inputs, task: number | null): Promise<boolean> {
     const label = `Reading images (${inputs.source})…`;
     let live = true; // progress messages can arrive after the result; ignore those
     const onProgress = Comlink.proxy((done: number, total: number) => {
-      if (live) store.setBusy(`${label} ${done} / ${total}`);
+      if (live && task !== null) store.updateBusy(task, `${label} ${done} / ${total}`);
     });
     try {
-      const summary = await this.call(label, async (api) =>
-        api.loadImages(transferable(await toNamedBytes(inputs.files)), inputs.classList, onProgress),
-      );
+      const summary = await api.loadImages(transferable(await toNamedBytes(inputs.files)), inputs.classList, onProgress);
       this.images = inputs;
       store.setDataset(summary, inputs.source);
       return true;
     } catch (e) {
-      if (!(e instanceof WorkerGone)) store.reportError(`Could not load the images: ${errorText(e)}`);
+      store.reportError(`Could not load the images: ${errorText(e)}`);
       return false;
     } finally {
       live = false;

@@ -118,7 +118,11 @@ export async function runPipeline(inputs: RunInputs, o: PruneOptions, emit: Prog
 
     phase('export', 'Writing the sparse model, masks and report');
     // Pruned weights become exactly +0 (w * mask leaves -0 for negative w).
-    for (const k of kernels) tf.tidy(() => k.variable.write(tf.add(k.variable.read(), 0)));
+    for (const k of kernels) {
+      tf.tidy(() => {
+        k.variable.write(tf.add(k.variable.read(), 0));
+      });
+    }
     const exported = await exportLayersModel(model);
     const masks = await exportMasks(kernels, layers.map((l) => l.name));
     const achieved = masks.zeros.map((z, i) => z / layers[i]!.params);

@@ -1,20 +1,32 @@
-/** Conv2DBackpropFilter for wasm: im2col of the input, then one matMul with dy. */
+/**
+ * Conv2DBackpropFilter for wasm, as one forward conv that wasm runs through XNNPACK: the input's
+ * channels become the batch, its batch the input channels, and dy the filter, dilated by the
+ * stride. A 1x1 stride-1 filter is a plain matMul.
+ */
 import * as tf from '@tensorflow/tfjs';
 import type { Conv2DBackpropFilterAttrs, KernelBackend, KernelConfig } from '@tensorflow/tfjs';
 import { compose } from './compose';
-import { patches } from './patches';
+import { fitPads, readPads } from './explicit-pad';
 
-/** dW[i, j, ci, co] = sum over (batch, output pixel) of input tap (i, j) channel ci times dy channel co. */
+/** dW[i, j, ci, co] = sum over (batch, output pixel) of the input pixel tap (i, j) reads, channel ci, times dy channel co. */
 export function conv2DBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: Conv2DBackpropFilterAttrs): tf.Tensor4D {
   const nchw = attrs.dataFormat === 'NCHW';
   const xs = nchw ? tf.transpose(x, [0, 2, 3, 1]) : x;
   const dys = nchw ? tf.transpose(dy, [0, 2, 3, 1]) : dy;
   const info = tf.backend_util.computeConv2DInfo(xs.shape, attrs.filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
-  const cols = patches(xs, info);
-  const rows = info.batchSize * info.outHeight * info.outWidth;
   const [kh, kw, ci, co] = attrs.filterShape;
-  const dw = tf.matMul(tf.reshape(cols, [rows, kh * kw * ci]), tf.reshape(dys, [rows, co]), true, false);
-  return tf.reshape(dw, attrs.filterShape);
+  const pads = readPads(info);
+  if (kh === 1 && kw === 1 && info.strideHeight === 1 && info.strideWidth === 1 && pads.every((p) => p === 0)) {
+    const rows = info.batchSize * info.outHeight * info.outWidth;
+    // wasm's matMul is far slower with transposeA than an explicit transpose first.
+    const xt = tf.transpose(tf.reshape(xs, [rows, ci]));
+    return tf.reshape(tf.matMul(xt, tf.reshape(dys, [rows, co])), attrs.filterShape);
+  }
+  const [src, pad] = fitPads(xs, pads);
+  const channelsAsBatch = tf.transpose(src, [3, 1, 2, 0]);
+  const dyAsFilter = tf.transpose(dys, [1, 2, 0, 3]);
+  const out = tf.conv2d(channelsAsBatch, dyAsFilter, 1, pad, 'NHWC', [info.strideHeight, info.strideWidth]);
+  return tf.transpose(out, [1, 2, 0, 3]);
 }
 
 export const conv2DBackpropFilterConfig: KernelConfig = {

@@ -1,10 +1,14 @@
-/** DepthwiseConv2dNativeBackpropFilter for wasm: per-tap products with dy, summed by a matMul with ones. */
+/**
+ * DepthwiseConv2dNativeBackpropFilter for wasm, as one forward depthwise conv: batch and
+ * channels fold into the channel axis of a batch-1 input, dy (dilated by the stride) is the
+ * filter, and the batch is summed out of the small [kh, kw, batch, channels] result.
+ */
 import * as tf from '@tensorflow/tfjs';
 import type { DepthwiseConv2dNativeBackpropFilterAttrs, KernelBackend, KernelConfig } from '@tensorflow/tfjs';
 import { compose } from './compose';
-import { patches } from './patches';
+import { fitPads, readPads } from './explicit-pad';
 
-/** dW[i, j, c, m] = sum over (batch, output pixel) of input tap (i, j) channel c times dy channel c * M + m. */
+/** dW[i, j, c, m] = sum over (batch, output pixel) of the input pixel tap (i, j) reads, channel c, times dy channel c * M + m. */
 export function depthwiseBackpropFilter(
   x: tf.Tensor4D,
   dy: tf.Tensor4D,
@@ -12,12 +16,15 @@ export function depthwiseBackpropFilter(
 ): tf.Tensor4D {
   const info = tf.backend_util.computeConv2DInfo(x.shape, attrs.filterShape, attrs.strides, attrs.dilations ?? 1, attrs.pad, attrs.dimRoundingMode, true);
   const [kh, kw, c, m] = attrs.filterShape;
-  const rows = info.batchSize * info.outHeight * info.outWidth;
-  const cols = tf.reshape(patches(x, info), [rows, kh * kw, c, 1]);
-  const prod = tf.mul(cols, tf.reshape(dy, [rows, 1, c, m]));
-  // wasm's Sum transposes to reduce a leading axis; a [1, rows] x [rows, F] matMul does not.
-  const sum = tf.matMul(tf.ones([1, rows]), tf.reshape(prod, [rows, kh * kw * c * m]));
-  return tf.reshape(sum, attrs.filterShape);
+  const { batchSize: b, outHeight: oh, outWidth: ow } = info;
+  const [src, pad] = fitPads(x, readPads(info));
+  const [, h, w] = src.shape;
+  const folded = b === 1 ? src : (tf.reshape(tf.transpose(src, [1, 2, 0, 3]), [1, h, w, b * c]) as tf.Tensor4D);
+  const dyAsFilter = tf.reshape(tf.transpose(tf.reshape(dy, [b, oh, ow, c, m]), [1, 2, 0, 3, 4]), [oh, ow, b * c, m]) as tf.Tensor4D;
+  // Taps sit `stride` apart in dy's frame; output pixels sit `dilation` apart (one of the two is 1).
+  const out = tf.depthwiseConv2d(folded, dyAsFilter, [info.dilationHeight, info.dilationWidth], pad, 'NHWC', [info.strideHeight, info.strideWidth]);
+  const perImage = tf.reshape(out, [kh, kw, b, c * m]);
+  return tf.reshape(b === 1 ? perImage : tf.sum(perImage, 2), attrs.filterShape);
 }
 
 export const depthwiseBackpropFilterConfig: KernelConfig = {

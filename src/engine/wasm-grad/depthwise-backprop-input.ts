@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DepthwiseConv2dNativeBackpropInputAttrs, KernelBackend, KernelConfig } from '@tensorflow/tfjs';
 import { compose } from './compose';
+import { fitPads } from './explicit-pad';
 
 /** dy with stride - 1 zeros after every row and column: [b, oh * sh, ow * sw, c]. */
 function spread(dy: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D {
@@ -13,17 +14,6 @@ function spread(dy: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D {
   const grid = tf.reshape(dy, [b, oh, 1, ow, 1, c]);
   const zeros = tf.pad(grid, [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
   return tf.reshape(zeros, [b, oh * sh, ow * sw, c]);
-}
-
-/** Crops `x` by negative pads and returns the non-negative remainder to pad by. */
-function cropNegative(x: tf.Tensor4D, pads: [number, number, number, number]): [tf.Tensor4D, [number, number, number, number]] {
-  const [t, bo, l, r] = pads;
-  if (t >= 0 && bo >= 0 && l >= 0 && r >= 0) return [x, pads];
-  const [b, h, w, c] = x.shape;
-  const top = Math.max(-t, 0);
-  const left = Math.max(-l, 0);
-  const cropped = tf.slice(x, [0, top, left, 0], [b, h - top - Math.max(-bo, 0), w - left - Math.max(-r, 0), c]);
-  return [cropped, [Math.max(t, 0), Math.max(bo, 0), Math.max(l, 0), Math.max(r, 0)]];
 }
 
 /** dx[n, y, x, c] = sum over m and filter taps of dy[n, o, p, c * M + m] * w[i, j, c, m] where o * s + i * d - pad = y. */
@@ -42,14 +32,13 @@ export function depthwiseBackpropInput(
   // A stride-1 valid conv over h + effH - 1 rows yields h rows; the flipped filter's first tap sits effH - 1 - top rows up.
   const top = effH - 1 - padInfo.top;
   const left = effW - 1 - padInfo.left;
-  const [src, [pt, pb, pl, pr]] = cropNegative(spreadDy, [
+  const [src, pad] = fitPads(spreadDy, [
     top,
     h + effH - 1 - top - spreadDy.shape[1],
     left,
     w + effW - 1 - left - spreadDy.shape[2],
   ]);
   const flipped = tf.reshape(tf.reverse(filter, [0, 1]), [kh, kw, c * m, 1]) as tf.Tensor4D;
-  const pad: tf.backend_util.ExplicitPadding = [[0, 0], [pt, pb], [pl, pr], [0, 0]];
   const dx = tf.depthwiseConv2d(src, flipped, 1, pad, 'NHWC', [dh, dw]);
   return m === 1 ? dx : tf.sum(tf.reshape(dx, [b, h, w, c, m]), 4);
 }

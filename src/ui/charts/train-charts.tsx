@@ -10,7 +10,7 @@ const nonZeroMax = (max: number) => (max > 0 ? max : 0.01);
 type TrainKey = 'loss' | 'tau' | 'lr';
 
 const TRAIN_CHARTS: Record<TrainKey, { testid: string; title: string; hint: string }> = {
-  loss: { testid: 'chart-loss', title: 'Loss', hint: 'Distillation loss of the sparse student against the dense teacher.' },
+  loss: { testid: 'chart-loss', title: 'Loss', hint: 'Distillation loss of the sparse student against the dense teacher (the base-decayed form is KL up to a constant, so it can be negative).' },
   tau: { testid: 'chart-tau', title: 'ln b (τ)', hint: 'Log base of the objective; it decays so the gradient does not fade.' },
   lr: { testid: 'chart-lr', title: 'Learning rate', hint: 'Linear warm-up, then cosine decay.' },
 };

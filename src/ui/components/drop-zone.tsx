@@ -1,5 +1,8 @@
 import { useState, type DragEvent, type ReactNode } from 'react';
 import { entriesOfDrop, filesOfDrop, fromFileList, type SourceFile } from '../files/source-file';
+import { errorText } from '../format';
+import { reportError } from '../store';
+import { PickButton } from './pick-button';
 
 interface Props {
   /** Prefix of the test ids: `<id>-drop`, `<id>-folder-input`, `<id>-files-input`. */
@@ -11,9 +14,6 @@ interface Props {
   onFiles: (files: SourceFile[]) => void;
 }
 
-/** Chromium's folder picker attribute; React passes it through, TypeScript does not know it. */
-const folderPicker = { webkitdirectory: '', directory: '' } as Record<string, string>;
-
 /** A drop target with a folder picker and a plain multi-file picker. */
 export function DropZone({ id, title, hint, disabled, accept, onFiles }: Props) {
   const [over, setOver] = useState(false);
@@ -23,11 +23,7 @@ export function DropZone({ id, title, hint, disabled, accept, onFiles }: Props) 
     setOver(false);
     if (disabled) return;
     const drop = entriesOfDrop(e.dataTransfer);
-    void filesOfDrop(drop).then(onFiles);
-  };
-  const pick = (list: FileList | null, input: HTMLInputElement) => {
-    if (list && list.length > 0) onFiles(fromFileList(list));
-    input.value = ''; // picking the same folder again must fire `change` again
+    filesOfDrop(drop).then(onFiles, (err: unknown) => reportError(`Could not read the dropped files: ${errorText(err)}`));
   };
 
   return (
@@ -44,30 +40,13 @@ export function DropZone({ id, title, hint, disabled, accept, onFiles }: Props) 
       <div className="drop-title">{title}</div>
       <div className="drop-hint">{hint}</div>
       <div className="drop-buttons">
-        <label className={`button secondary${disabled ? ' disabled' : ''}`}>
+        <span className="drop-or">Drop here, or</span>
+        <PickButton testid={`${id}-folder-input`} folder multiple disabled={disabled} onPick={(l) => onFiles(fromFileList(l))}>
           Choose folder…
-          <input
-            type="file"
-            multiple
-            hidden
-            disabled={disabled}
-            data-testid={`${id}-folder-input`}
-            {...folderPicker}
-            onChange={(e) => pick(e.currentTarget.files, e.currentTarget)}
-          />
-        </label>
-        <label className={`button secondary${disabled ? ' disabled' : ''}`}>
+        </PickButton>
+        <PickButton testid={`${id}-files-input`} multiple accept={accept} disabled={disabled} onPick={(l) => onFiles(fromFileList(l))}>
           Choose files…
-          <input
-            type="file"
-            multiple
-            hidden
-            disabled={disabled}
-            accept={accept}
-            data-testid={`${id}-files-input`}
-            onChange={(e) => pick(e.currentTarget.files, e.currentTarget)}
-          />
-        </label>
+        </PickButton>
       </div>
     </div>
   );

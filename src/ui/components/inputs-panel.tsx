@@ -4,6 +4,7 @@ import { useStudio } from '../store';
 import { DatasetSummaryView } from './dataset-summary';
 import { DropZone } from './drop-zone';
 import { ModelSummaryView } from './model-summary';
+import { PickButton } from './pick-button';
 
 /** Model, calibration images and an optional class list, plus the built-in starting points. */
 export function InputsPanel() {
@@ -50,22 +51,18 @@ export function InputsPanel() {
         />
       </div>
       <div className="classlist">
-        <label className="button secondary small">
+        <PickButton
+          className="secondary small"
+          testid="classlist-input"
+          accept=".txt,.json,text/plain,application/json"
+          disabled={locked}
+          onPick={(list) => {
+            const file = list[0]!;
+            void loadClassList(file).then((names) => names && setClassList({ name: file.name, size: names.length, list: names }));
+          }}
+        >
           Class list (optional)…
-          <input
-            type="file"
-            hidden
-            accept=".txt,.json,text/plain,application/json"
-            data-testid="classlist-input"
-            disabled={locked}
-            onChange={(e) => {
-              const input = e.currentTarget;
-              const file = input.files?.[0];
-              input.value = '';
-              if (file) void loadClassList(file).then((list) => list && setClassList({ name: file.name, size: list.length, list }));
-            }}
-          />
-        </label>
+        </PickButton>
         <span className="muted small" data-testid="classlist-status">
           {classList
             ? `${classList.name}: ${classList.size} class names (folder names are matched to them)`

@@ -1,0 +1,185 @@
+import * as tf from '@tensorflow/tfjs';
+import type { NamedAttrMap } from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { registerWasmTrainingKernels } from './index';
+import { normals, relativeError, valuesOn } from './testing';
+
+type Shape4 = [number, number, number, number];
+type Pad = 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
+
+/** One window geometry: input and filter shapes, strides, padding, dilations. */
+interface Case {
+  x: Shape4;
+  filter: Shape4;
+  strides: number | [number, number];
+  pad: Pad;
+  dilations?: number;
+}
+
+const explicit: tf.backend_util.ExplicitPadding = [[0, 0], [1, 2], [0, 1], [0, 0]];
+
+const CONV: Case[] = [
+  { x: [2, 9, 9, 3], filter: [3, 3, 3, 4], strides: 1, pad: 'same' },
+  { x: [2, 9, 9, 3], filter: [3, 3, 3, 4], strides: 2, pad: 'same' },
+  { x: [2, 8, 8, 3], filter: [3, 3, 3, 4], strides: 2, pad: 'same' },
+  { x: [2, 9, 9, 3], filter: [3, 3, 3, 4], strides: 2, pad: 'valid' },
+  { x: [2, 10, 10, 3], filter: [3, 3, 3, 4], strides: 2, pad: 'valid' },
+  { x: [1, 10, 7, 5], filter: [5, 3, 5, 2], strides: [2, 1], pad: 'same' },
+  { x: [3, 6, 6, 4], filter: [1, 1, 4, 6], strides: 1, pad: 'valid' },
+  { x: [2, 7, 7, 4], filter: [1, 1, 4, 6], strides: 2, pad: 'valid' },
+  { x: [2, 8, 8, 2], filter: [3, 3, 2, 3], strides: 1, pad: explicit },
+  { x: [2, 8, 8, 2], filter: [3, 3, 2, 3], strides: 2, pad: 1 },
+];
+
+const DEPTHWISE: Case[] = [
+  { x: [2, 9, 9, 4], filter: [3, 3, 4, 1], strides: 1, pad: 'same' },
+  { x: [2, 9, 9, 4], filter: [3, 3, 4, 1], strides: 2, pad: 'same' },
+  { x: [2, 8, 8, 4], filter: [3, 3, 4, 1], strides: 2, pad: 'same' },
+  { x: [2, 9, 9, 4], filter: [3, 3, 4, 1], strides: 2, pad: 'valid' },
+  { x: [1, 7, 7, 3], filter: [3, 3, 3, 2], strides: 1, pad: 'same' },
+  { x: [2, 9, 9, 3], filter: [3, 3, 3, 1], strides: 1, pad: 'same', dilations: 2 },
+  { x: [2, 11, 8, 3], filter: [5, 3, 3, 2], strides: [2, 1], pad: explicit },
+  { x: [1, 12, 12, 2], filter: [3, 3, 2, 1], strides: 2, pad: 'valid' },
+];
+
+function label(c: Case): string {
+  return `x ${c.x.join('x')}, filter ${c.filter.join('x')}, stride ${c.strides}, pad ${JSON.stringify(c.pad)}, dilation ${c.dilations ?? 1}`;
+}
+
+/** Shape of dy for this geometry (NHWC). */
+function dyShape(c: Case, depthwise: boolean): Shape4 {
+  const info = tf.backend_util.computeConv2DInfo(c.x, c.filter, c.strides, c.dilations ?? 1, c.pad, 'floor', depthwise);
+  return info.outShape as Shape4;
+}
+
+/**
+ * Scalar reference for both gradients of a (depthwise) conv: visits every (image, output pixel,
+ * tap) pair the forward conv multiplies and accumulates in float64. With `w` it returns dx, else dW.
+ */
+function reference(c: Case, depthwise: boolean, dy: Float32Array, x: Float32Array | null, w: Float32Array | null): Float32Array {
+  const info = tf.backend_util.computeConv2DInfo(c.x, c.filter, c.strides, c.dilations ?? 1, c.pad, 'floor', depthwise);
+  const [b, h, wd, ci] = c.x;
+  const [kh, kw, , fo] = c.filter;
+  const co = info.outChannels;
+  const out = new Float64Array(w ? b * h * wd * ci : kh * kw * ci * fo);
+  for (let n = 0; n < b; n++) {
+    for (let oy = 0; oy < info.outHeight; oy++) {
+      for (let ox = 0; ox < info.outWidth; ox++) {
+        for (let i = 0; i < kh; i++) {
+          for (let j = 0; j < kw; j++) {
+            const y = oy * info.strideHeight + i * info.dilationHeight - info.padInfo.top;
+            const xx = ox * info.strideWidth + j * info.dilationWidth - info.padInfo.left;
+            if (y < 0 || y >= h || xx < 0 || xx >= wd) continue;
+            for (let k = 0; k < ci; k++) {
+              for (let f = 0; f < fo; f++) {
+                // Depthwise: filter (i, j, k, f) feeds output channel k * M + f; regular: output channel f.
+                const g = dy[((n * info.outHeight + oy) * info.outWidth + ox) * co + (depthwise ? k * fo + f : f)]!;
+                const xi = ((n * h + y) * wd + xx) * ci + k;
+                const wi = ((i * kw + j) * ci + k) * fo + f;
+                if (w) out[xi] = out[xi]! + g * w[wi]!;
+                else out[wi] = out[wi]! + g * x![xi]!;
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  return Float32Array.from(out);
+}
+
+/** Runs `kernel` on wasm (and on cpu when `cpuToo`); returns the largest relative error against `want`. */
+async function check(
+  kernel: string,
+  inputs: Record<string, [Shape4, Float32Array]>,
+  attrs: NamedAttrMap,
+  want: Float32Array,
+  cpuToo: boolean,
+): Promise<number> {
+  const run = () => {
+    const ts = Object.fromEntries(Object.entries(inputs).map(([k, [s, v]]) => [k, tf.tensor4d(v, s)]));
+    return tf.engine().runKernel(kernel, ts, attrs) as tf.Tensor;
+  };
+  const got = await valuesOn('wasm', run);
+  const errs = [relativeError(want, got)];
+  // cpu ignores dilations in these kernels (TF.js only differentiates undilated convs), so it is no reference there.
+  if (cpuToo) errs.push(relativeError(await valuesOn('cpu', run), got));
+  return Math.max(...errs);
+}
+
+const size = (s: number[]): number => s.reduce((a, b) => a * b, 1);
+
+let registered: string[] = [];
+beforeAll(async () => {
+  registered = registerWasmTrainingKernels();
+  await tf.setBackend('wasm');
+});
+
+describe('registerWasmTrainingKernels', () => {
+  it('fills exactly the gaps wasm 4.22 has, once', () => {
+    expect(registered).toEqual([tf.Conv2DBackpropFilter, tf.DepthwiseConv2dNativeBackpropFilter, tf.DepthwiseConv2dNativeBackpropInput]);
+    for (const name of registered) expect(tf.getKernel(name, 'wasm')).toBeDefined();
+    expect(registerWasmTrainingKernels()).toEqual([]);
+  });
+});
+
+describe('Conv2DBackpropFilter on wasm matches a scalar reference and cpu', () => {
+  it.each(CONV.map((c) => [label(c), c] as const))('%s', async (_, c) => {
+    const dy = dyShape(c, false);
+    const [xv, dyv] = [normals(size(c.x), 1), normals(size(dy), 2)];
+    const err = await check(
+      tf.Conv2DBackpropFilter,
+      { x: [c.x, xv], dy: [dy, dyv] },
+      { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: 'floor', filterShape: c.filter },
+      reference(c, false, dyv, xv, null),
+      true,
+    );
+    expect(err).toBeLessThan(1e-5);
+  });
+
+  it('handles NCHW', async () => {
+    const c = CONV[1]!;
+    const dy = dyShape(c, false);
+    const nchw = (s: Shape4): Shape4 => [s[0], s[3], s[1], s[2]];
+    const toNchw = (v: Float32Array, s: Shape4) => tf.tidy(() => tf.transpose(tf.tensor4d(v, s), [0, 3, 1, 2]).dataSync() as Float32Array);
+    const [xv, dyv] = [normals(size(c.x), 3), normals(size(dy), 4)];
+    const err = await check(
+      tf.Conv2DBackpropFilter,
+      { x: [nchw(c.x), toNchw(xv, c.x)], dy: [nchw(dy), toNchw(dyv, dy)] },
+      { strides: c.strides, pad: c.pad, dataFormat: 'NCHW', filterShape: c.filter },
+      reference(c, false, dyv, xv, null),
+      true,
+    );
+    expect(err).toBeLessThan(1e-5);
+  });
+});
+
+describe('DepthwiseConv2dNativeBackpropFilter on wasm matches a scalar reference and cpu', () => {
+  it.each(DEPTHWISE.map((c) => [label(c), c] as const))('%s', async (_, c) => {
+    const dy = dyShape(c, true);
+    const [xv, dyv] = [normals(size(c.x), 5), normals(size(dy), 6)];
+    const err = await check(
+      tf.DepthwiseConv2dNativeBackpropFilter,
+      { x: [c.x, xv], dy: [dy, dyv] },
+      { strides: c.strides, pad: c.pad, dilations: c.dilations ?? 1, dimRoundingMode: 'floor', filterShape: c.filter },
+      reference(c, true, dyv, xv, null),
+      (c.dilations ?? 1) === 1,
+    );
+    expect(err).toBeLessThan(1e-5);
+  });
+});
+
+describe('DepthwiseConv2dNativeBackpropInput on wasm matches a scalar reference and cpu', () => {
+  it.each(DEPTHWISE.map((c) => [label(c), c] as const))('%s', async (_, c) => {
+    const dy = dyShape(c, true);
+    const [dyv, wv] = [normals(size(dy), 7), normals(size(c.filter), 8)];
+    const err = await check(
+      tf.DepthwiseConv2dNativeBackpropInput,
+      { dy: [dy, dyv], filter: [c.filter, wv] },
+      { strides: c.strides, pad: c.pad, dilations: c.dilations ?? 1, dimRoundingMode: 'floor', inputShape: c.x },
+      reference(c, true, dyv, null, wv),
+      (c.dilations ?? 1) === 1,
+    );
+    expect(err).toBeLessThan(1e-5);
+  });
+});
