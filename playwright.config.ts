@@ -7,6 +7,18 @@ import { defineConfig } from '@playwright/test';
  */
 const PORT = 4173;
 
+/** Chromium flags; WebGPU needs --enable-unsafe-webgpu on Linux (SwiftShader without a GPU). */
+const BASE_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const executablePath = process.env.CHROME_PATH || '/usr/bin/chromium';
+
 export default defineConfig({
   testDir: 'e2e',
   outputDir: 'test-results/artifacts',
@@ -26,20 +38,20 @@ export default defineConfig({
     navigationTimeout: 60_000,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
-    launchOptions: {
-      executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-      args: [
-        '--headless=new',
-        '--no-sandbox',
-        '--enable-unsafe-webgpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
   },
+  projects: [
+    {
+      name: 'webgpu',
+      testIgnore: /fallback\.spec\.ts/,
+      use: { launchOptions: { executablePath, args: [...BASE_ARGS, '--enable-unsafe-webgpu'] } },
+    },
+    {
+      // The same browser without WebGPU: the worker must fall back and say why.
+      name: 'no-webgpu',
+      testMatch: /fallback\.spec\.ts/,
+      use: { launchOptions: { executablePath, args: BASE_ARGS } },
+    },
+  ],
   webServer: {
     command: `npx vite build && npx vite preview --port ${PORT} --strictPort`,
     url: `http://localhost:${PORT}`,

@@ -26,6 +26,8 @@ const csp = [
 export default defineConfig({
   plugins: [react()],
   worker: { format: 'es' },
+  // The worker's heavy dependencies, pre-bundled up front so the dev server does not reload mid-start.
+  optimizeDeps: { include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu', 'comlink', 'fflate'] },
   server: { headers: isolation },
   preview: { headers: { ...isolation, 'Content-Security-Policy': csp } },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },

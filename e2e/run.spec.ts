@@ -75,6 +75,7 @@ test('MobileNet: load, cancel, run, chart, download and reload the sparse model'
   await expect(page.getByTestId('phase-search')).toHaveAttribute('data-state', 'active', { timeout: 5 * 60_000 });
   await page.getByTestId('cancel-button').click();
   await expect(status).toHaveAttribute('data-status', 'cancelled', { timeout: 60_000 });
+  await expect(page.getByTestId('phase-search')).toHaveAttribute('data-state', 'cancelled');
   await waitIdle(page);
   await expect(page.getByTestId('dataset-count')).toHaveText(String(CLASSES.length));
 

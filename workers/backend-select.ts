@@ -29,7 +29,7 @@ function errorText(e: unknown): string {
 }
 
 /** "google swiftshader (software)" style text from an adapter's info. */
-export function describeAdapter(adapter: GpuAdapterLike): { text: string; software: boolean } {
+function describeAdapter(adapter: GpuAdapterLike): { text: string; software: boolean } {
   const info = adapter.info ?? {};
   const parts = [info.vendor, info.architecture, info.device, info.description].filter((p): p is string => !!p);
   const text = parts.join(' ').trim() || 'unknown adapter';

@@ -22,6 +22,8 @@ export interface PruneCommand {
   out: string;
   options: PruneOptions;
   quiet: boolean;
+  /** 'auto' (wasm, else cpu), 'wasm' or 'cpu'. */
+  backend: string;
 }
 
 export const HELP = `pts-studio prune: post-training sparsity (UniPTS) on a TF.js layers model
@@ -59,6 +61,7 @@ Method (defaults: UNIPTS.md, sized down for a CPU; --preset paper for the paper'
   --no-augment            no random crop / flip on calibration batches
   --preset <name>         cli (default) | quick | paper
   --seed <S>              seed of every random choice (default ${cliDefaults.seed})
+  --backend <b>           auto (wasm, else cpu) | wasm | cpu (default auto)
   --quiet                 print only the summary
 
 Writes <out>/report.json, <out>/recipe.json, <out>/masks.json + masks.bin and the sparse
@@ -92,6 +95,7 @@ export function parsePrune(argv: string[]): PruneCommand & { preprocessGiven: bo
       population: { type: 'string' }, generations: { type: 'string' }, 'held-out': { type: 'string' },
       preprocess: { type: 'string' }, 'keep-first-dense': { type: 'boolean' }, 'keep-last-dense': { type: 'boolean' },
       'no-augment': { type: 'boolean' }, preset: { type: 'string' }, seed: { type: 'string' }, quiet: { type: 'boolean' },
+      backend: { type: 'string' },
     },
   });
   if (!values.model) throw new Error('--model <model.json> is required (see --help)');
@@ -132,6 +136,7 @@ export function parsePrune(argv: string[]): PruneCommand & { preprocessGiven: bo
     out: values.out ?? 'out',
     options: o,
     quiet: values.quiet ?? false,
+    backend: oneOf(values.backend, ['auto', 'wasm', 'cpu'], 'backend') ?? 'auto',
     preprocessGiven: values.preprocess !== undefined,
   };
 }

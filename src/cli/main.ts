@@ -7,6 +7,7 @@ import { parseClassList } from '../engine/data/dataset';
 import { errorMessage } from '../engine/errors';
 import { WEIGHTS_FILE } from '../engine/export/export-model';
 import { StudioSession } from '../engine/session';
+import { setupNodeBackend } from '../node/backend';
 import { decodeNode } from '../node/decode';
 import { readFolder, readModelFolder } from '../node/files';
 import { HELP, parsePrune } from './args';
@@ -15,11 +16,10 @@ import { ProgressPrinter } from './printer';
 
 async function prune(argv: string[]): Promise<number> {
   const cmd = parsePrune(argv);
-  await tf.setBackend('cpu');
-  await tf.ready();
-  const session = new StudioSession({ decode: decodeNode, backend: tf.getBackend() });
   const log = (s: string) => process.stderr.write(`${s}\n`);
-  log(`pts-studio: backend ${tf.getBackend()}`);
+  const note = await setupNodeBackend(cmd.backend);
+  const session = new StudioSession({ decode: decodeNode, backend: tf.getBackend() });
+  log(`pts-studio: backend ${tf.getBackend()}: ${note}`);
   const summary = await session.loadModel(await readModelFolder(resolve(cmd.model)));
   log(`model ${summary.name}: input ${summary.inputShape.join('x')}, ${summary.numClasses} classes, ${summary.prunable.length} prunable kernels (${summary.prunableParams.toLocaleString('en')} weights)`);
   if (!cmd.preprocessGiven) cmd.options.preprocess = summary.suggestedPreprocess;

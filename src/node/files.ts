@@ -1,5 +1,5 @@
 /** Reading dropped-file equivalents from disk for the CLI: a folder of images, a model folder. */
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import type { NamedBytes } from '../core/session-types';
 
@@ -15,8 +15,10 @@ async function listFiles(dir: string): Promise<string[]> {
   const nested = await Promise.all(
     entries.map(async (e) => {
       const full = join(dir, e.name);
-      if (e.isDirectory()) return listFiles(full);
-      return e.isFile() ? [full] : [];
+      // Follow symbolic links the way a file picker would (stat resolves them).
+      const kind = e.isSymbolicLink() ? await stat(full).catch(() => null) : e;
+      if (kind?.isDirectory()) return listFiles(full);
+      return kind?.isFile() ? [full] : [];
     }),
   );
   return nested.flat();

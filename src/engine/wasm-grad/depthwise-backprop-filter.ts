@@ -14,17 +14,21 @@ export function depthwiseBackpropFilter(
   dy: tf.Tensor4D,
   attrs: DepthwiseConv2dNativeBackpropFilterAttrs,
 ): tf.Tensor4D {
-  const info = tf.backend_util.computeConv2DInfo(x.shape, attrs.filterShape, attrs.strides, attrs.dilations ?? 1, attrs.pad, attrs.dimRoundingMode, true);
-  const [kh, kw, c, m] = attrs.filterShape;
+  const { strides, pad: padding, dimRoundingMode, filterShape } = attrs;
+  const dilations = attrs.dilations ?? 1;
+  const info = tf.backend_util.computeConv2DInfo(x.shape, filterShape, strides, dilations, padding, dimRoundingMode, true);
+  const [kh, kw, c, m] = filterShape;
   const { batchSize: b, outHeight: oh, outWidth: ow } = info;
   const [src, pad] = fitPads(x, readPads(info));
   const [, h, w] = src.shape;
   const folded = b === 1 ? src : (tf.reshape(tf.transpose(src, [1, 2, 0, 3]), [1, h, w, b * c]) as tf.Tensor4D);
-  const dyAsFilter = tf.reshape(tf.transpose(tf.reshape(dy, [b, oh, ow, c, m]), [1, 2, 0, 3, 4]), [oh, ow, b * c, m]) as tf.Tensor4D;
+  const dyByImage = tf.transpose(tf.reshape(dy, [b, oh, ow, c, m]), [1, 2, 0, 3, 4]);
+  const dyAsFilter = tf.reshape(dyByImage, [oh, ow, b * c, m]) as tf.Tensor4D;
   // Taps sit `stride` apart in dy's frame; output pixels sit `dilation` apart (one of the two is 1).
-  const out = tf.depthwiseConv2d(folded, dyAsFilter, [info.dilationHeight, info.dilationWidth], pad, 'NHWC', [info.strideHeight, info.strideWidth]);
+  const taps: [number, number] = [info.dilationHeight, info.dilationWidth];
+  const out = tf.depthwiseConv2d(folded, dyAsFilter, taps, pad, 'NHWC', [info.strideHeight, info.strideWidth]);
   const perImage = tf.reshape(out, [kh, kw, b, c * m]);
-  return tf.reshape(b === 1 ? perImage : tf.sum(perImage, 2), attrs.filterShape);
+  return tf.reshape(b === 1 ? perImage : tf.sum(perImage, 2), filterShape);
 }
 
 export const depthwiseBackpropFilterConfig: KernelConfig = {

@@ -22,10 +22,12 @@ export function depthwiseBackpropInput(
   filter: tf.Tensor4D,
   attrs: DepthwiseConv2dNativeBackpropInputAttrs,
 ): tf.Tensor4D {
-  const info = tf.backend_util.computeConv2DInfo(attrs.inputShape, filter.shape, attrs.strides, attrs.dilations ?? 1, attrs.pad, attrs.dimRoundingMode, true);
+  const { strides, pad: padding, dimRoundingMode, inputShape } = attrs;
+  const dilations = attrs.dilations ?? 1;
+  const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape, strides, dilations, padding, dimRoundingMode, true);
   const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw, padInfo } = info;
   const [kh, kw, c, m] = filter.shape;
-  const [b, h, w] = attrs.inputShape;
+  const [b, h, w] = inputShape;
   const effH = (kh - 1) * dh + 1;
   const effW = (kw - 1) * dw + 1;
   const spreadDy = spread(dy, sh, sw);

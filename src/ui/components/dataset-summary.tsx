@@ -3,7 +3,7 @@ import { count } from '../format';
 import { updatePreprocess, useStudio } from '../store';
 import { Thumbnail } from './thumbnail';
 
-export const PREPROCESS_HELP: Record<Preprocess, string> = {
+const PREPROCESS_HELP: Record<Preprocess, string> = {
   unit: 'x / 255 → [0, 1]',
   symmetric: 'x / 127.5 − 1 → [−1, 1] (MobileNet, Inception)',
   imagenet: '(x / 255 − ImageNet mean) / std',
@@ -18,7 +18,7 @@ const LABEL_SOURCE: Record<string, string> = {
 };
 
 /** The preprocessing preset, editable; the model suggests one when it loads. */
-export function PreprocessSelect() {
+function PreprocessSelect() {
   const preprocess = useStudio((s) => s.options.preprocess);
   return (
     <label className="inline-field">

@@ -40,7 +40,7 @@ export function DropZone({ id, title, hint, disabled, accept, onFiles }: Props) 
       <div className="drop-title">{title}</div>
       <div className="drop-hint">{hint}</div>
       <div className="drop-buttons">
-        <span className="drop-or">Drop here, or</span>
+        <span className="drop-or">Drop files or a folder here, or:</span>
         <PickButton testid={`${id}-folder-input`} folder multiple disabled={disabled} onPick={(l) => onFiles(fromFileList(l))}>
           Choose folder…
         </PickButton>

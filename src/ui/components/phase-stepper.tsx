@@ -4,7 +4,7 @@ import { duration } from '../format';
 import type { RunState } from '../run-state';
 import { useStudio } from '../store';
 
-export const PHASE_LABELS: Record<Phase, string> = {
+const PHASE_LABELS: Record<Phase, string> = {
   load: 'Load',
   'dense-eval': 'Dense eval',
   search: 'Search',
@@ -14,14 +14,22 @@ export const PHASE_LABELS: Record<Phase, string> = {
   export: 'Export',
 };
 
-type StepState = 'pending' | 'active' | 'done' | 'skipped' | 'failed';
+type StepState = 'pending' | 'active' | 'done' | 'skipped' | 'failed' | 'cancelled';
 
 function stepState(run: RunState, phase: Phase): StepState {
   const seen = run.phasesSeen.includes(phase);
   const current = run.phase === phase;
   if (run.status === 'done') return seen ? 'done' : 'skipped';
-  if (current) return run.status === 'running' || run.status === 'cancelling' ? 'active' : 'failed';
+  if (current) return run.status === 'running' || run.status === 'cancelling' ? 'active' : run.status === 'cancelled' ? 'cancelled' : 'failed';
   return seen ? 'done' : 'pending';
+}
+
+/** How a run that stopped early ended, in words; null while running or when finished. */
+function endText(run: RunState): string | null {
+  const where = run.phase ? ` during ${PHASE_LABELS[run.phase].toLowerCase()}` : '';
+  if (run.status === 'cancelled') return `Cancelled${where}.`;
+  if (run.status === 'failed') return `Failed${where}${run.error ? `: ${run.error}` : '.'}`;
+  return null;
 }
 
 /** Seconds since `since`, ticking once a second while `live`. */
@@ -58,8 +66,12 @@ export function PhaseStepper() {
       {run.status !== 'idle' && (
         <div className="phase-detail">
           <div className="phase-message" data-testid="phase-message">
-            {run.phase ? `${PHASE_LABELS[run.phase]}: ` : ''}
-            {run.phaseMessage || (live ? 'starting…' : '')}
+            {endText(run) ?? (
+              <>
+                {run.phase ? `${PHASE_LABELS[run.phase]}: ` : ''}
+                {run.phaseMessage || 'starting…'}
+              </>
+            )}
           </div>
           <div className="progress" data-testid="phase-progress" data-fraction={fraction ?? ''}>
             <div className={`bar${fraction === null && live ? ' indeterminate' : ''}`} style={{ width: `${(fraction ?? (live ? 1 : 0)) * 100}%` }} />

@@ -7,8 +7,8 @@ import { parseClassList } from './class-list';
 import type { SourceFile } from './source-file';
 
 const BASE = import.meta.env.BASE_URL;
-export const DEMO_MANIFEST = `${BASE}demo/cifar10/manifest.json`;
-export const MOBILENET_JSON = `${BASE}models/mobilenet_v1_0.25_224/model.json`;
+const DEMO_MANIFEST = `${BASE}demo/cifar10/manifest.json`;
+const MOBILENET_JSON = `${BASE}models/mobilenet_v1_0.25_224/model.json`;
 
 export interface BuiltinInputs {
   name: string;
