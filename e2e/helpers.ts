@@ -1,7 +1,7 @@
 /** Shared steps of the browser tests. */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -25,12 +25,6 @@ export async function openStudio(page: Page): Promise<void> {
   await page.goto('/');
   await expect(page.getByRole('heading', { name: 'PTS Studio' })).toBeVisible();
   await expect(page.getByTestId('backend-name')).not.toHaveText(/starting|…/, { timeout: 120_000 });
-}
-
-/** Skips the rest of a test while the engine still throws 'not implemented' (before it lands). */
-export async function skipIfEngineMissing(page: Page): Promise<void> {
-  const banner = page.getByTestId('error-banner').filter({ hasText: /not implemented/i });
-  if ((await banner.count()) > 0) test.skip(true, 'the engine (StudioSession) is not implemented yet');
 }
 
 /** Waits until the worker is idle (no "Reading…" / "Downloading…" indicator). */

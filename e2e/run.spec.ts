@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import type { RunReport } from '../src/core/events';
-import { ASSETS, REPO, openStudio, setOption, skipIfEngineMissing, waitIdle, watchConsole } from './helpers';
+import { ASSETS, REPO, openStudio, setOption, waitIdle, watchConsole } from './helpers';
 import { loadZippedModel, measuredSparsity } from './sparse-model';
 
 const CLASSES = ['000', '100', '200', '300', '400', '500', '600', '700'];
@@ -54,7 +54,6 @@ test('MobileNet: load, cancel, run, chart, download and reload the sparse model'
 
   await page.getByTestId('model-folder-input').setInputFiles(path.join(ASSETS, 'mobilenet_v1_0.25_224'));
   await waitIdle(page);
-  await skipIfEngineMissing(page);
   await expect(page.getByTestId('model-name')).toHaveText('mobilenet_v1_0.25_224');
   await expect(page.getByTestId('model-input-shape')).toHaveText('224 × 224 × 3');
   await expect(page.getByTestId('model-classes')).toHaveText('1000');

@@ -1,10 +1,12 @@
 /**
- * Picks the fastest TF.js backend that actually works here: WebGPU, then WebGL, then CPU, and
- * records why each faster one was skipped so the UI can say it.
+ * Picks a TF.js backend that actually works here: WebGPU, then WebGL, then wasm (with the
+ * studio's gradient kernels), then CPU, or the user's choice first; records why each faster one
+ * was skipped so the UI can say it.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import type { BackendInfo } from '../src/core/session-types';
+import { prepareWasm } from './wasm-setup';
 
 /** The slice of the WebGPU API we read (the worker tsconfig carries no WebGPU typings). */
 interface GpuAdapterInfoLike {
@@ -22,7 +24,8 @@ interface GpuLike {
   requestAdapter(options?: { powerPreference?: string }): Promise<GpuAdapterLike | null>;
 }
 
-const ORDER = ['webgpu', 'webgl', 'cpu'] as const;
+/** Backends in order of preference. */
+export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -70,19 +73,25 @@ async function smokeTest(): Promise<void> {
   }
 }
 
-export async function selectBackend(): Promise<BackendInfo> {
+/** Tries `prefer` first when it names a known backend, then the usual order. */
+export async function selectBackend(prefer?: string | null): Promise<BackendInfo> {
   const notes: string[] = [];
   const adapter = await probeWebGpu(notes);
-  for (const name of ORDER) {
+  const chosen = BACKENDS.find((b) => b === prefer);
+  if (prefer && !chosen) notes.push(`Unknown backend "${prefer}" requested; use one of ${BACKENDS.join(', ')}.`);
+  const order = chosen ? [chosen, ...BACKENDS.filter((b) => b !== chosen)] : [...BACKENDS];
+  for (const name of order) {
     if (name === 'webgpu' && adapter === null) continue;
     try {
+      if (name === 'wasm') prepareWasm();
       if (!(await tf.setBackend(name))) {
         notes.push(`${name}: failed to initialise in this browser.`);
         continue;
       }
       await tf.ready();
       await smokeTest();
-      if (name !== 'webgpu') notes.push(`Using ${name}${name === 'cpu' ? ' (slow)' : ''}.`);
+      if (chosen === name) notes.push(`Using ${name}, as requested.`);
+      else if (name !== 'webgpu') notes.push(`Using ${name}${name === 'cpu' ? ' (slow)' : ''}.`);
       return { name, adapter: name === 'webgpu' ? adapter : null, notes };
     } catch (e) {
       notes.push(`${name}: ${errorText(e)}`);

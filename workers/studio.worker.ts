@@ -15,12 +15,14 @@ import { EventBatcher } from './event-batcher';
 const PROGRESS_MS = 200;
 
 let backendInfo: Promise<BackendInfo> | null = null;
+/** Backend the page asked for (e.g. ?backend=wasm), tried first. */
+let preferred: string | null = null;
 let session: StudioSession | null = null;
 let controller: AbortController | null = null;
 
 /** Backend selection runs once; every call waits for it. */
 function backend(): Promise<BackendInfo> {
-  return (backendInfo ??= selectBackend());
+  return (backendInfo ??= selectBackend(preferred));
 }
 
 async function ready(): Promise<StudioSession> {
@@ -30,8 +32,9 @@ async function ready(): Promise<StudioSession> {
 }
 
 const api = {
-  /** Picks the backend (WebGPU, else WebGL, else CPU) and says which and why. */
-  async init(): Promise<BackendInfo> {
+  /** Picks the backend (`prefer` first, else WebGPU, WebGL, wasm, CPU) and says which and why. */
+  async init(prefer?: string | null): Promise<BackendInfo> {
+    preferred ??= prefer ?? null;
     await ready();
     return backend();
   },

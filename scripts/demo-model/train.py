@@ -31,6 +31,7 @@ PKG = os.path.join(CACHE, "package")
 # (name, in channels, out channels, stride)
 CONVS = [("conv1", 3, 16, 1), ("conv2", 16, 32, 2), ("conv3", 32, 48, 2), ("conv4", 48, 64, 2)]
 NUM_CLASSES = 10
+PREPROCESS = "unit"
 BN_EPS = 1e-5
 
 
@@ -52,8 +53,9 @@ def load_data():
 
 
 def preprocess(x_uint8_nhwc):
-    """The studio's 'symmetric' preset: x / 127.5 - 1. Returns float32 NCHW."""
-    x = torch.from_numpy(np.array(x_uint8_nhwc)).float() / 127.5 - 1.0
+    """The studio's 'unit' preset: x / 255 (also what the studio guesses for a model like this
+    one, so the CLI needs no --preprocess flag). Returns float32 NCHW."""
+    x = torch.from_numpy(np.array(x_uint8_nhwc)).float() / 255.0
     return x.permute(0, 3, 1, 2).contiguous()
 
 
@@ -190,7 +192,7 @@ def main():
 
     os.makedirs(CACHE, exist_ok=True)
     with open(os.path.join(CACHE, "torch-weights.json"), "w") as f:
-        json.dump({"preprocess": "symmetric", "bnEpsilon": BN_EPS,
+        json.dump({"preprocess": PREPROCESS, "bnEpsilon": BN_EPS,
                    "convs": [{"name": c[0], "filters": c[2], "strides": c[3]} for c in CONVS],
                    "weights": keras_weights(model)}, f)
     logits.numpy().astype("<f4").tofile(os.path.join(CACHE, "torch-test-logits.bin"))

@@ -11,8 +11,8 @@ export function num(x: number | null | undefined): string {
   const a = Math.abs(x);
   if (a >= 1e6) return `${(x / 1e6).toFixed(2)}M`;
   if (a >= 1e4) return `${(x / 1e3).toFixed(1)}k`;
-  if (Number.isInteger(x)) return String(x);
-  if (a !== 0 && (a < 1e-3 || a >= 1e3)) return x.toExponential(2);
+  if (Number.isInteger(x) || a >= 1e3) return x.toFixed(0);
+  if (a !== 0 && a < 1e-3) return x.toExponential(2);
   return x.toPrecision(3);
 }
 

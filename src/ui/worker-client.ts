@@ -53,7 +53,7 @@ export class WorkerClient {
     });
     this.conn = conn;
     store.setWorker('starting');
-    this.call('Starting the compute backend…', (api) => api.init())
+    this.call('Starting the compute backend…', (api) => api.init(new URLSearchParams(globalThis.location?.search ?? '').get('backend')))
       .then((backend) => {
         this.crashes = 0;
         store.setWorker('ready', backend);

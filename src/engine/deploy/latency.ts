@@ -10,10 +10,11 @@ export function timingStats(ms: number[]): TimingStats {
 }
 
 /**
- * Inference latency of `model` on one input of `shape` (batch included): a warm-up run, then
- * `runs` timed runs, each waiting for the result so GPU backends are measured honestly.
+ * Inference latency of `model` on one input of `shape` (batch included): a warm-up run, then up
+ * to `runs` timed runs (at least 3, fewer once `budgetMs` is spent, so slow software adapters
+ * do not stall the run), each waiting for the result so GPU backends are measured honestly.
  */
-export async function measureLatency(model: tf.LayersModel, shape: number[], runs: number): Promise<TimingStats> {
+export async function measureLatency(model: tf.LayersModel, shape: number[], runs: number, budgetMs = 4000): Promise<TimingStats> {
   const x = tf.randomUniform(shape, 0, 1, 'float32', 7);
   const once = async () => {
     const y = model.predict(x) as tf.Tensor;
@@ -23,7 +24,9 @@ export async function measureLatency(model: tf.LayersModel, shape: number[], run
   try {
     await once();
     const times: number[] = [];
+    const start = performance.now();
     for (let i = 0; i < runs; i++) {
+      if (i >= 3 && performance.now() - start > budgetMs) break;
       const t0 = performance.now();
       await once();
       times.push(performance.now() - t0);
