@@ -1,25 +1,9 @@
 import type * as tf from '@tensorflow/tfjs';
+import { leafLayers } from './kernels';
 
-/** A layer that holds other layers (a nested Sequential or functional model). */
-function innerLayers(layer: tf.layers.Layer): tf.layers.Layer[] | null {
-  const maybe = layer as unknown as { layers?: tf.layers.Layer[] };
-  return Array.isArray(maybe.layers) ? maybe.layers : null;
-}
+export { leafLayers };
 
-/** Every leaf layer of a model in order, descending into nested models. */
-export function leafLayers(model: tf.LayersModel | tf.layers.Layer): tf.layers.Layer[] {
-  const out: tf.layers.Layer[] = [];
-  const visit = (l: tf.layers.Layer) => {
-    const inner = innerLayers(l);
-    if (inner) inner.forEach(visit);
-    else out.push(l);
-  };
-  const top = innerLayers(model as tf.layers.Layer);
-  (top ?? [model as tf.layers.Layer]).forEach(visit);
-  return out;
-}
-
-/** Leaf layers of one class name, e.g. 'BatchNormalization'. */
+/** Leaf layers of one class name, e.g. 'BatchNormalization', nested models included. */
 export function layersOfClass(model: tf.LayersModel, className: string): tf.layers.Layer[] {
   return leafLayers(model).filter((l) => l.getClassName() === className);
 }
