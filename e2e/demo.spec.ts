@@ -65,6 +65,9 @@ test('demo at 2:4: N:M layers, the validity check and the deployment report', as
   expect(conv1.pattern).toBe('unstructured');
   expect(report.layers.filter((l) => l.pattern === '2:4').length).toBeGreaterThanOrEqual(3);
   expect(report.deployment!.nmValid).toBe(true);
+  // N:M masks must stay exact 0/1 on WebGPU: no divergence, and the trained model is returned.
+  expect(report.divergence).toBeNull();
+  expect(report.final.top1!).toBeGreaterThanOrEqual(report.oneShot.top1!);
   const deployment = page.getByTestId('result-deployment');
   await expect(deployment).toBeVisible();
   await expect(deployment).toContainText(/2:4/);

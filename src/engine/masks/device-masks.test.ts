@@ -1,0 +1,30 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { magnitudeMask } from '../../core/masks/magnitude';
+import { nmMask } from '../../core/masks/nm';
+import { Rng } from '../../core/rng';
+import { deviceMask } from './device-masks';
+
+describe('deviceMask matches the host masks exactly', () => {
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  const rng = new Rng(3);
+  // Rounded values create ties, which both sides must break the same way (lower index kept).
+  const weights = (n: number) => Float32Array.from({ length: n }, () => Math.round((rng.next() - 0.5) * 8) / 4);
+
+  it('N:M on conv and dense kernels, ties included', () => {
+    for (const [shape, n, m] of [[[3, 3, 8, 4], 2, 4], [[3, 3, 8, 4], 1, 4], [[16, 5], 4, 8], [[2, 2, 4, 3], 1, 2]] as [number[], number, number][]) {
+      const w = weights(shape.reduce((a, b) => a * b, 1));
+      const got = tf.tidy(() => deviceMask(tf.tensor(w, shape), { kind: 'nm', n, m }).dataSync());
+      expect(Array.from(got)).toEqual(Array.from(nmMask(w, shape, n, m)));
+    }
+  });
+
+  it('magnitude masks keep exactly k, ties by lower index', () => {
+    const w = weights(200);
+    const got = tf.tidy(() => deviceMask(tf.tensor(w, [10, 20]), { kind: 'magnitude', keep: 37 }).dataSync());
+    expect(Array.from(got)).toEqual(Array.from(magnitudeMask(w, 1 - 37 / 200)));
+  });
+});
