@@ -34,7 +34,7 @@ const PRUNE_SPARSITY = 0.9;
 const MAX_ABS_DIFF = 1e-4;
 
 interface TorchWeights {
-  preprocess: 'unit';
+  preprocess: 'symmetric';
   bnEpsilon: number;
   convs: { name: string; filters: number; strides: number }[];
   weights: Record<string, { shape: number[]; values: number[] }>;
@@ -89,11 +89,11 @@ function loadTestSet(): { pixels: Uint8Array; labels: number[] } {
   return { pixels, labels };
 }
 
-/** The 'unit' preset (x / 255), as in train.py. */
+/** The 'symmetric' preset (x / 127.5 - 1), as in train.py. */
 function batchTensor(pixels: Uint8Array, indices: readonly number[]): tf.Tensor4D {
   const x = new Float32Array(indices.length * 3072);
   indices.forEach((idx, k) => {
-    for (let j = 0; j < 3072; j++) x[k * 3072 + j] = pixels[idx * 3072 + j]! / 255;
+    for (let j = 0; j < 3072; j++) x[k * 3072 + j] = pixels[idx * 3072 + j]! / 127.5 - 1;
   });
   return tf.tensor4d(x, [indices.length, 32, 32, 3]);
 }
@@ -224,7 +224,7 @@ async function main(): Promise<void> {
   if (!(await tf.setBackend(backend))) throw new Error(`TF.js backend ${backend} is unavailable`);
   console.log(`TF.js backend: ${tf.getBackend()}`);
   const tw = JSON.parse(readFileSync(join(CACHE, 'torch-weights.json'), 'utf8')) as TorchWeights;
-  if (tw.preprocess !== 'unit') throw new Error(`train.py used preprocessing ${String(tw.preprocess)}; this script implements 'unit'`);
+  if (tw.preprocess !== 'symmetric') throw new Error(`train.py used preprocessing ${String(tw.preprocess)}; this script implements 'symmetric'`);
   const log = JSON.parse(readFileSync(join(CACHE, 'train-log.json'), 'utf8')) as TrainLog;
   const torchLogits = new Float32Array(readFileSync(join(CACHE, 'torch-test-logits.bin')).buffer.slice(0));
   const { pixels, labels } = loadTestSet();

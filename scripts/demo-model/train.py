@@ -31,7 +31,7 @@ PKG = os.path.join(CACHE, "package")
 # (name, in channels, out channels, stride)
 CONVS = [("conv1", 3, 16, 1), ("conv2", 16, 32, 2), ("conv3", 32, 48, 2), ("conv4", 48, 64, 2)]
 NUM_CLASSES = 10
-PREPROCESS = "unit"
+PREPROCESS = "symmetric"
 BN_EPS = 1e-5
 
 
@@ -53,9 +53,9 @@ def load_data():
 
 
 def preprocess(x_uint8_nhwc):
-    """The studio's 'unit' preset: x / 255 (also what the studio guesses for a model like this
-    one, so the CLI needs no --preprocess flag). Returns float32 NCHW."""
-    x = torch.from_numpy(np.array(x_uint8_nhwc)).float() / 255.0
+    """The studio's 'symmetric' preset: x / 127.5 - 1 (the manifest tells the page; the CLI
+    needs --preprocess symmetric). Returns float32 NCHW."""
+    x = torch.from_numpy(np.array(x_uint8_nhwc)).float() / 127.5 - 1.0
     return x.permute(0, 3, 1, 2).contiguous()
 
 
