@@ -15,6 +15,6 @@ export function globalSparsity(params: number[], sparsities: number[]): number {
 }
 
 /** Number of parameters of a kernel shape. */
-export function shapeSize(shape: number[]): number {
+export function shapeSize(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }

@@ -1,3 +1,4 @@
+import { shapeSize } from '../distributions/global';
 /**
  * Where the N:M groups of a TF.js kernel lie. A group is M consecutive input channels (axis
  * `shape.length - 2`) at a fixed (spatial position, output) index. Groups are numbered in
@@ -21,12 +22,7 @@ export interface NmGeometry {
   groups: number;
 }
 
-/** Product of a shape's axes (1 for a scalar shape). */
-export function shapeSize(shape: readonly number[]): number {
-  let size = 1;
-  for (const d of shape) size *= d;
-  return size;
-}
+export { shapeSize };
 
 /** Throws unless 1 <= n <= m are integers. */
 export function assertNm(n: number, m: number): void {

@@ -11,26 +11,12 @@ export interface ExportedModel {
   weights: ArrayBuffer;
 }
 
-/** Concatenates TF.js weight data that may arrive in several buffers. */
-function joinWeightData(data: ArrayBuffer | ArrayBuffer[] | undefined): ArrayBuffer {
-  if (!data) return new ArrayBuffer(0);
-  if (!Array.isArray(data)) return data;
-  const total = data.reduce((s, b) => s + b.byteLength, 0);
-  const out = new Uint8Array(total);
-  let off = 0;
-  for (const b of data) {
-    out.set(new Uint8Array(b), off);
-    off += b.byteLength;
-  }
-  return out.buffer;
-}
-
 /** Serialises the model as TF.js layers files (reloadable with tf.loadLayersModel). */
 export async function exportLayersModel(model: tf.LayersModel): Promise<ExportedModel> {
   let exported: ExportedModel | null = null;
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
-      const weights = joinWeightData(artifacts.weightData as ArrayBuffer | ArrayBuffer[] | undefined);
+      const weights = tf.io.CompositeArrayBuffer.join(artifacts.weightData as ArrayBuffer | ArrayBuffer[] | undefined);
       const json = {
         format: 'layers-model',
         generatedBy: artifacts.generatedBy,
