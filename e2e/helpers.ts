@@ -20,9 +20,9 @@ export function watchConsole(page: Page): string[] {
   return problems;
 }
 
-/** Opens the studio and waits for the worker to pick a backend. */
-export async function openStudio(page: Page): Promise<void> {
-  await page.goto('/');
+/** Opens the studio (with `query`, e.g. "backend=wasm") and waits for the worker to pick a backend. */
+export async function openStudio(page: Page, query = ''): Promise<void> {
+  await page.goto(query ? `/?${query}` : '/');
   await expect(page.getByRole('heading', { name: 'PTS Studio' })).toBeVisible();
   await expect(page.getByTestId('backend-name')).not.toHaveText(/starting|…/, { timeout: 120_000 });
 }

@@ -64,3 +64,16 @@ describe('Rng', () => {
     expect(new Rng(9).shuffle([1, 2, 3, 4, 5, 6, 7, 8])).toEqual(a);
   });
 });
+
+describe('Rng state', () => {
+  it('continues the same sequence from a saved state', () => {
+    const a = new Rng(7);
+    a.next();
+    a.normal(); // leaves a spare normal pending
+    const saved = a.getState();
+    const expected = [a.normal(), a.next(), a.int(1000), ...a.shuffle([1, 2, 3, 4, 5, 6])];
+    const b = new Rng(99);
+    b.setState(structuredClone(saved));
+    expect([b.normal(), b.next(), b.int(1000), ...b.shuffle([1, 2, 3, 4, 5, 6])]).toEqual(expected);
+  });
+});

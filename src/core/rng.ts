@@ -12,6 +12,14 @@ function splitmix32(state: number): [number, number] {
   return [next, (z ^ (z >>> 16)) >>> 0];
 }
 
+/** Everything a generator needs to continue its sequence (saved in run checkpoints). */
+export interface RngState {
+  /** The four sfc32 words. */
+  words: [number, number, number, number];
+  /** Pending second Box-Muller value. */
+  spare: number | null;
+}
+
 /** A seeded generator of uniforms, normals, integers and shuffles. */
 export class Rng {
   private a: number;
@@ -35,6 +43,17 @@ export class Rng {
     [this.a, this.b, this.c, this.d] = words as [number, number, number, number];
     // Discard the first outputs: sfc32 mixes its state in over a few rounds.
     for (let i = 0; i < 12; i++) this.nextUint32();
+  }
+
+  /** The state to continue from later with `setState`. */
+  getState(): RngState {
+    return { words: [this.a, this.b, this.c, this.d], spare: this.spare };
+  }
+
+  /** Continues the sequence of the generator `getState` was read from. */
+  setState(state: RngState): void {
+    [this.a, this.b, this.c, this.d] = state.words;
+    this.spare = state.spare;
   }
 
   /** Next raw 32-bit unsigned integer. */

@@ -3,6 +3,7 @@
  * exposes exactly this over comlink; the CLI drives it directly.
  */
 import type * as tf from '@tensorflow/tfjs';
+import { fingerprint, type RunCheckpoint } from '../core/checkpoint';
 import type { ProgressCallback } from '../core/events';
 import type { PruneOptions } from '../core/options';
 import type { DatasetSummary, ModelSummary, NamedBytes, RunArtifacts } from '../core/session-types';
@@ -30,10 +31,18 @@ function modelName(files: NamedBytes[]): string {
   return parts.length > 1 ? parts[parts.length - 2]! : 'model';
 }
 
+/** A run's checkpoints: one to continue from, where new ones go, how often. */
+export interface RunCheckpoints {
+  resume?: RunCheckpoint;
+  onCheckpoint?: (c: RunCheckpoint) => void | Promise<void>;
+  checkpointMs?: number;
+}
+
 export class StudioSession {
   private model: tf.LayersModel | null = null;
   private summary: ModelSummary | null = null;
   private dataset: Dataset | null = null;
+  private keys = { model: '', images: '' };
   private busy = false;
 
   constructor(readonly deps: SessionDeps) {}
@@ -55,6 +64,8 @@ export class StudioSession {
     this.model?.dispose();
     this.model = model;
     this.summary = summary;
+    const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : 1));
+    this.keys.model = fingerprint(...sorted.flatMap((f) => [f.path, new Uint8Array(f.bytes)]));
     return summary;
   }
 
@@ -71,6 +82,7 @@ export class StudioSession {
       ...(onProgress ? { onProgress } : {}),
     });
     this.dataset = dataset;
+    this.keys.images = fingerprint(dataset.paths.join('\n'), new Uint8Array(Int32Array.from(dataset.labels ?? []).buffer), String(dataset.count));
     return summary;
   }
 
@@ -95,6 +107,7 @@ export class StudioSession {
     onProgress: ProgressCallback,
     signal: AbortSignal,
     split?: { calib: number[]; heldOut: number[] },
+    checkpoints: RunCheckpoints = {},
   ): Promise<RunArtifacts> {
     if (!this.model) throw new InputError(null, 'No model loaded: drop a model.json with its weight files first.');
     if (!this.dataset) throw new InputError(null, 'No images loaded: drop a folder of calibration images first.');
@@ -102,7 +115,7 @@ export class StudioSession {
     this.busy = true;
     try {
       return await runPipeline(
-        { model: this.model, ds: this.dataset, backend: this.deps.backend, ...(split ? { split } : {}) },
+        { model: this.model, ds: this.dataset, backend: this.deps.backend, ...(split ? { split } : {}), keys: { ...this.keys }, ...checkpoints },
         options,
         onProgress,
         signal,

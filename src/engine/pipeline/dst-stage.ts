@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { throwIfAborted } from '../../core/abort';
+import type { TrainProgress } from '../../core/checkpoint';
 import type { Metrics } from '../../core/events';
 import { headlineScore } from '../../core/metrics/score';
 import { autoLearningRate } from '../../core/schedules/auto-lr';
@@ -11,6 +12,7 @@ import { MaskedTrainer } from '../train/masked-trainer';
 import { reestimate, scoreHeldOut, type RunContext } from './context';
 import { maskSpecOf, type LayerTarget } from './plan';
 import { PhaseProgress } from './progress';
+import { setModelWeights, toTensorDataAll } from '../tensor-data';
 import { disposeAll, snapshot } from './weights';
 
 /** A scored set of weights. */
@@ -28,6 +30,21 @@ export interface DstResult {
   msPerStep: number;
   trainSeconds: number;
   divergence: string | null;
+}
+
+/** Where a resumed run continues: its training state and best checkpoint (null: the one-shot model). */
+export interface DstResume {
+  progress: TrainProgress | null;
+  best: Checkpoint | null;
+}
+
+/** Checkpointing of a run: where it resumes from, and where its progress goes. */
+export interface DstCheckpoints {
+  resume?: DstResume;
+  /** Receives the state after a step; awaited, so nothing moves while it is read. */
+  save?: (progress: TrainProgress, best: Checkpoint) => Promise<void>;
+  /** Least wall time between two saves (a save also follows every held-out evaluation). */
+  everyMs: number;
 }
 
 /** True when `a` is strictly better than `b`: higher headline score, then lower KL. */
@@ -48,32 +65,48 @@ function evalSteps(total: number, count: number): Set<number> {
 /**
  * Dynamic sparse training from the current (one-shot) weights against the dense teacher. Keeps
  * the best held-out checkpoint, starting from `oneShot`, so the result is never worse than it.
+ * With `checkpoints.resume` it continues a saved run step for step, as if never interrupted.
  */
-export async function runDst(ctx: RunContext, targets: LayerTarget[], sparsities: number[], oneShot: Checkpoint): Promise<DstResult> {
+export async function runDst(
+  ctx: RunContext,
+  targets: LayerTarget[],
+  sparsities: number[],
+  oneShot: Checkpoint,
+  checkpoints: DstCheckpoints = { everyMs: Infinity },
+): Promise<DstResult> {
   const o = ctx.options;
   const perEpoch = Math.max(1, Math.ceil(ctx.calib.length / o.batchSize));
   const total = o.epochs * perEpoch;
   const warmup = Math.round(o.warmupEpochs * perEpoch);
   const lr = o.lr > 0 ? o.lr : autoLearningRate({ hasBatchNorm: ctx.hasBatchNorm, iterations: total, warmupIterations: warmup });
-  const result: DstResult = { best: oneShot, lr, steps: 0, msPerStep: 0, trainSeconds: 0, divergence: null };
+  const from = checkpoints.resume?.progress ?? null;
+  const result: DstResult = { best: checkpoints.resume?.best ?? oneShot, lr, steps: 0, msPerStep: 0, trainSeconds: 0, divergence: null };
   if (total === 0) return result;
+  if (from) setModelWeights(ctx.model, from.weights);
   const trainer = new MaskedTrainer(
     ctx.model,
     ctx.kernels.map((k, i) => ({ variable: k.variable, spec: maskSpecOf(targets[i]!, ctx.layers[i]!.params, sparsities[i]!, o) })),
     { momentum: o.momentum, weightDecay: o.weightDecay, lambda: o.lambda },
   );
-  const progress = new PhaseProgress(ctx.emit, 'dst', total);
   const evals = evalSteps(total, o.evalsPerRun);
   const churnEvery = Math.max(1, Math.floor(total / 50));
-  let minLoss = Infinity;
-  let stepTime = 0;
-  const t0 = performance.now();
+  let step = from?.step ?? 0;
+  let minLoss = from?.minLoss ?? Infinity;
+  let stepTime = from?.stepMs ?? 0;
+  const t0 = performance.now() - (from?.trainMs ?? 0);
+  let lastSave = performance.now();
   try {
-    let step = 0;
-    for (let epoch = 0; epoch < o.epochs && !result.divergence; epoch++) {
+    if (from) {
+      trainer.restore(from.trainer);
+      ctx.rng.setState(from.rng);
+      ctx.emit({ type: 'log', message: `Resumed training at step ${step} of ${total}.` });
+    }
+    const progress = new PhaseProgress(ctx.emit, 'dst', total, step);
+    for (let epoch = from?.epoch ?? 0; epoch < o.epochs && !result.divergence; epoch++) {
       const tau = tauAt(epoch, o.tau0, o.tauGamma);
-      const order = ctx.rng.shuffle([...ctx.calib]);
-      for (let b = 0; b < perEpoch && !result.divergence; b++) {
+      const resumed = from !== null && epoch === from.epoch;
+      const order = resumed ? [...from.order] : ctx.rng.shuffle([...ctx.calib]);
+      for (let b = resumed ? from.batch : 0; b < perEpoch && !result.divergence; b++) {
         throwIfAborted(ctx.signal);
         const s0 = performance.now();
         const idx = order.slice(b * o.batchSize, (b + 1) * o.batchSize);
@@ -102,7 +135,8 @@ export async function runDst(ctx: RunContext, targets: LayerTarget[], sparsities
           const perLayer = await trainer.churn();
           ctx.emit({ type: 'churn', step, perLayer, mean: perLayer.reduce((a, c) => a + c, 0) / Math.max(perLayer.length, 1) });
         }
-        if (!result.divergence && evals.has(step)) {
+        const evaluated = !result.divergence && evals.has(step);
+        if (evaluated) {
           await reestimate(ctx, o.seed + 31);
           const metrics = await scoreHeldOut(ctx);
           const isBest = better(metrics, result.best.metrics);
@@ -112,11 +146,26 @@ export async function runDst(ctx: RunContext, targets: LayerTarget[], sparsities
           }
           ctx.emit({ type: 'eval', step, metrics, best: isBest });
         }
+        const save = checkpoints.save;
+        if (save && step < total && !result.divergence && (evaluated || performance.now() - lastSave >= checkpoints.everyMs)) {
+          await save(
+            {
+              step, epoch, batch: b + 1, order, rng: ctx.rng.getState(), minLoss, stepMs: stepTime, trainMs: performance.now() - t0,
+              weights: await toTensorDataAll(ctx.model.getWeights()), trainer: await trainer.state(),
+            },
+            result.best,
+          );
+          lastSave = performance.now();
+        }
         progress.tick(step);
         await tf.nextFrame();
       }
     }
     result.steps = step;
+  } catch (e) {
+    // Cancelled or failed: the best snapshot goes with the run (the one-shot one is the caller's).
+    if (result.best !== oneShot) disposeAll(result.best.weights);
+    throw e;
   } finally {
     trainer.dispose();
   }

@@ -8,8 +8,10 @@ export class PhaseProgress {
     private readonly emit: ProgressCallback,
     readonly phase: Phase,
     private total: number,
+    /** Work already done before this phase began here (a resumed run): not part of the rate. */
+    private readonly startDone = 0,
   ) {
-    emit({ type: 'progress', phase, done: 0, total, etaSeconds: null });
+    emit({ type: 'progress', phase, done: startDone, total, etaSeconds: null });
   }
 
   /** Changes the expected total (e.g. when a run stops early). */
@@ -24,7 +26,8 @@ export class PhaseProgress {
 
   tick(done: number): void {
     const elapsed = this.elapsed();
-    const eta = done > 0 ? (elapsed / done) * Math.max(this.total - done, 0) : null;
+    const fresh = done - this.startDone;
+    const eta = fresh > 0 ? (elapsed / fresh) * Math.max(this.total - done, 0) : null;
     this.emit({ type: 'progress', phase: this.phase, done, total: this.total, etaSeconds: eta });
   }
 }

@@ -22,6 +22,9 @@ import { heuristicTargets, patternLabel, patternTargets } from './plan';
 import { applyOneShotMasks, chooseDistribution } from './search-stage';
 import { buildRecipe } from './recipe';
 import { disposeAll, readKernels, restore, snapshot } from './weights';
+import type { RunCheckpoint } from '../../core/checkpoint';
+import { checkResume, makeCheckpoint } from './checkpoint';
+import { fromTensorData, setModelWeights, toTensorDataAll } from '../tensor-data';
 
 /** A loaded model and image set, ready to prune. */
 export interface RunInputs {
@@ -31,6 +34,14 @@ export interface RunInputs {
   backend: string;
   /** Calibration / held-out image indices chosen by the caller (else a seeded stratified split). */
   split?: { calib: number[]; heldOut: number[] };
+  /** Fingerprints of the model and images, written into checkpoints and checked on resume. */
+  keys?: { model: string; images: string };
+  /** A checkpoint of an earlier run of these inputs to continue from. */
+  resume?: RunCheckpoint;
+  /** Receives checkpoints as the run goes: after the one-shot model, then during training. */
+  onCheckpoint?: (c: RunCheckpoint) => void | Promise<void>;
+  /** Least wall time between two training checkpoints (default 30 s; evaluations also save). */
+  checkpointMs?: number;
 }
 
 /** Images per class under which the calibration set is called small (UNIPTS.md lessons). */
@@ -44,7 +55,9 @@ const SMALL_PER_CLASS = 10;
 export async function runPipeline(inputs: RunInputs, o: PruneOptions, emit: ProgressCallback, signal: AbortSignal): Promise<RunArtifacts> {
   const problems = validateOptions(o);
   if (problems.length) throw new InputError(null, `Settings: ${problems.join(' ')}`);
-  const { model, ds } = inputs;
+  const { model, ds, resume } = inputs;
+  const keys = inputs.keys ?? { model: '', images: '' };
+  if (resume) checkResume(resume, o, keys);
   const t0 = performance.now();
   const phase = (p: Phase, message: string) => emit({ type: 'phase', phase: p, message });
   phase('load', 'Preparing the model and the calibration split');
@@ -57,7 +70,7 @@ export async function runPipeline(inputs: RunInputs, o: PruneOptions, emit: Prog
   let oneShotWeights: tf.Tensor[] | null = null;
   let bestWeights: tf.Tensor[] | null = null;
   try {
-    const split = inputs.split ?? splitHeldOut(ds.count, o.heldOut, o.seed, ds.labels);
+    const split = resume?.split ?? inputs.split ?? splitHeldOut(ds.count, o.heldOut, o.seed, ds.labels);
     let heldOut = split.heldOut;
     if (heldOut.length === 0) {
       heldOut = split.calib;
@@ -96,19 +109,45 @@ export async function runPipeline(inputs: RunInputs, o: PruneOptions, emit: Prog
         ...l, targetSparsity: s[i]!, sparsity: achieved[i]!, pattern: patternLabel(targets[i]!, o),
         ...(targets[i]!.note ? { patternNote: targets[i]!.note } : {}), uniform: uniform[i]!, erk: erk[i]!,
       }));
-    const dist = await chooseDistribution(ctx, targets);
+    const dist = resume
+      ? { sparsities: resume.sparsities, history: resume.search, searchSeconds: resume.searchSeconds, fitnessSeconds: resume.fitnessSeconds }
+      : await chooseDistribution(ctx, targets);
+    if (resume) emit({ type: 'log', message: 'Resumed: the saved distribution is used, no new search.' });
     emit({ type: 'layers', layers: layerReport(dist.sparsities, dist.sparsities) });
 
     phase('one-shot', 'One-shot baseline: magnitude masks + BN re-estimation, no training');
-    applyOneShotMasks(ctx, targets, dist.sparsities);
-    await reestimate(ctx, o.seed + 31);
-    const oneShotMetrics = await scoreHeldOut(ctx);
+    let oneShotMetrics: Metrics;
+    if (resume) {
+      setModelWeights(model, resume.oneShotWeights);
+      oneShotMetrics = resume.oneShot;
+    } else {
+      applyOneShotMasks(ctx, targets, dist.sparsities);
+      await reestimate(ctx, o.seed + 31);
+      oneShotMetrics = await scoreHeldOut(ctx);
+    }
     emit({ type: 'metrics', which: 'oneShot', metrics: oneShotMetrics });
     oneShotWeights = snapshot(model);
     const oneShot: Checkpoint = { metrics: oneShotMetrics, step: -1, weights: oneShotWeights };
+    const saved = inputs.onCheckpoint
+      ? makeCheckpoint({
+          version: 1, options: o, modelKey: keys.model, imagesKey: keys.images, split: { calib: split.calib, heldOut: split.heldOut },
+          sparsities: dist.sparsities, search: dist.history, searchSeconds: dist.searchSeconds, fitnessSeconds: dist.fitnessSeconds,
+          rng: resume?.rng ?? ctx.rng.getState(), dense: denseMetrics, oneShot: oneShotMetrics, oneShotWeights: resume?.oneShotWeights ?? (await toTensorDataAll(oneShotWeights)),
+          best: null, train: null, createdAt: '',
+        }, inputs.onCheckpoint)
+      : null;
+    if (saved && !resume) await saved(null, oneShot);
+    if (resume) ctx.rng.setState(resume.rng);
+    const resumedBest: Checkpoint | null = resume?.best
+      ? { metrics: resume.best.metrics, step: resume.best.step, weights: resume.best.weights.map(fromTensorData) }
+      : null;
 
     phase('dst', `Dynamic sparse training, ${o.epochs} epoch(s) over ${ctx.calib.length} images`);
-    const dst = await runDst(ctx, targets, dist.sparsities, oneShot);
+    const dst = await runDst(ctx, targets, dist.sparsities, oneShot, {
+      ...(resume ? { resume: { progress: resume.train, best: resumedBest } } : {}),
+      ...(saved ? { save: saved } : {}),
+      everyMs: inputs.checkpointMs ?? 30_000,
+    });
     if (dst.best !== oneShot) bestWeights = dst.best.weights;
 
     phase('final-eval', 'Scoring the returned model');

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
+import type { TrainerState } from '../../core/checkpoint';
 import { deviceMask, type MaskSpec } from '../masks/device-masks';
+import { fromTensorData, toTensorDataAll } from '../tensor-data';
 import { objectiveLoss, type ObjectiveParams } from './objective';
 
 /** One kernel under dynamic sparse training. */
@@ -133,6 +135,50 @@ export class MaskedTrainer {
   /** Dense weights (the straight-through shadow), for checkpoints that resume training. */
   denseWeights(): tf.Tensor[] {
     return this.states.map((s) => s.dense.clone());
+  }
+
+  /** Everything needed to continue training exactly where it is (see `restore`). */
+  async state(): Promise<TrainerState> {
+    const bits = async (t: tf.Tensor) => Uint8Array.from(await t.data());
+    const masks: Uint8Array[] = [];
+    const lastLogged: Uint8Array[] = [];
+    for (const s of this.states) {
+      masks.push(await bits(s.mask));
+      lastLogged.push(await bits(s.lastLogged));
+    }
+    return {
+      steps: this.stepCount,
+      dense: await toTensorDataAll(this.states.map((s) => s.dense)),
+      masks,
+      lastLogged,
+      velocity: await toTensorDataAll(this.states.map((s) => s.velocity)),
+      otherVelocity: await toTensorDataAll(this.others.map((o) => o.velocity)),
+    };
+  }
+
+  /** Continues from a saved state of a trainer over the same model and kernels. */
+  restore(saved: TrainerState): void {
+    const counts = [saved.dense.length, saved.masks.length, saved.lastLogged.length, saved.velocity.length];
+    if (counts.some((c) => c !== this.states.length) || saved.otherVelocity.length !== this.others.length) {
+      throw new Error(`The checkpoint's training state does not fit this model (${saved.dense.length} masked kernels saved, ${this.states.length} here).`);
+    }
+    const asTensor = (bits: Uint8Array, shape: number[]) => tf.tensor(Float32Array.from(bits), shape);
+    this.states.forEach((s, i) => {
+      const shape = s.dense.shape;
+      tf.tidy(() => {
+        s.dense.assign(fromTensorData(saved.dense[i]!).reshape(shape));
+        s.velocity.assign(fromTensorData(saved.velocity[i]!).reshape(shape));
+      });
+      s.mask.dispose();
+      s.lastLogged.dispose();
+      s.mask = asTensor(saved.masks[i]!, shape);
+      s.lastLogged = asTensor(saved.lastLogged[i]!, shape);
+      const masked = tf.mul(s.dense, s.mask);
+      s.kernel.variable.write(masked);
+      masked.dispose();
+    });
+    this.others.forEach((o, i) => tf.tidy(() => o.velocity.assign(fromTensorData(saved.otherVelocity[i]!).reshape(o.velocity.shape))));
+    this.stepCount = saved.steps;
   }
 
   dispose(): void {
