@@ -1,0 +1,59 @@
+/**
+ * The browser half of `npm run bench`: serves scripts/bench/browser/ with Vite's dev server
+ * (public/ as its static root, so the page fetches the same model files the app ships; the
+ * production build never sees the page) and drives the system Chromium through it.
+ */
+import { join } from 'node:path';
+import { chromium } from '@playwright/test';
+import { createServer } from 'vite';
+import type { BackendResult } from './browser/page';
+import type { Budget } from './rows';
+
+/** The same flags as the e2e tests; WebGPU needs --enable-unsafe-webgpu on Linux (SwiftShader). */
+const CHROME_ARGS = ['--headless=new', '--no-sandbox', '--enable-unsafe-webgpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** What the browser run found: the browser's version and each backend's result. */
+export interface BrowserRun {
+  browser: string;
+  results: { backend: string; result: BackendResult }[];
+}
+
+/**
+ * Runs every backend in `backends` in one page, one fresh worker each, under `budget`; a backend
+ * still busy after `limitMs` is stopped and its unfinished models say so.
+ */
+export async function runInBrowser(root: string, backends: string[], budget: Budget, limitMs: number, log: (line: string) => void): Promise<BrowserRun> {
+  const server = await createServer({
+    configFile: false,
+    root: join(root, 'scripts/bench/browser'),
+    publicDir: join(root, 'public'),
+    // Its own cache, so it never races the app's dev server over node_modules/.vite.
+    cacheDir: join(root, 'node_modules/.vite-bench'),
+    logLevel: 'warn',
+    worker: { format: 'es' },
+    // Everything the worker imports is pre-bundled up front: a dependency found mid-run would reload the page.
+    optimizeDeps: { entries: ['index.html', 'bench.worker.ts'], include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-backend-wasm', 'comlink'] },
+    server: { host: '127.0.0.1', port: 5199, hmr: false, watch: null, fs: { allow: [root] } },
+  });
+  await server.listen();
+  const url = server.resolvedUrls?.local[0];
+  const browser = await chromium.launch({ executablePath: process.env.CHROME_PATH || '/usr/bin/chromium', args: CHROME_ARGS });
+  try {
+    if (!url) throw new Error('the Vite server reported no URL');
+    const page = await browser.newPage();
+    // Vite's client chatters on console.debug; the worker's progress comes as console.log.
+    page.on('console', (m) => m.type() !== 'debug' && log(m.text()));
+    page.on('response', (r) => r.status() >= 400 && log(`HTTP ${r.status()} ${r.url()}`));
+    page.on('pageerror', (e) => log(`page error: ${e.message}`));
+    await page.goto(url);
+    await page.waitForFunction(() => typeof window.runBench === 'function', null, { timeout: 120_000 });
+    const results: BrowserRun['results'] = [];
+    for (const backend of backends) {
+      results.push({ backend, result: await page.evaluate(([b, bud, ms]) => window.runBench(b, bud, ms), [backend, budget, limitMs] as const) });
+    }
+    return { browser: `Chromium ${browser.version()}`, results };
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * Starts exactly the backend the bench asks for. The studio's own selection times and falls back
+ * between backends; the bench wants one backend or a reason it cannot run, so it only shares the
+ * wasm preparation (binaries served by Vite, the studio's gradient kernels).
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import { prepareWasm } from '../../../workers/wasm-setup';
+
+/** The WebGPU adapter's fields the bench reports (the page's lib carries no WebGPU typings). */
+interface GpuLike {
+  requestAdapter(): Promise<{ info?: { vendor?: string; architecture?: string; device?: string; description?: string } } | null>;
+}
+
+/** "google swiftshader ..." for WebGPU, null elsewhere or without an adapter. */
+async function adapterText(): Promise<string | null> {
+  const gpu = (globalThis.navigator as unknown as { gpu?: GpuLike }).gpu;
+  const info = (await gpu?.requestAdapter())?.info;
+  if (!info) return null;
+  return [info.vendor, info.architecture, info.device, info.description].filter((p) => !!p).join(' ') || 'unknown adapter';
+}
+
+/** Switches to `name`; resolves to the device text (WebGPU) or null, rejects with why it cannot run. */
+export async function startBackend(name: string): Promise<string | null> {
+  if (name === 'webgpu' && !(globalThis.navigator as unknown as { gpu?: unknown }).gpu) throw new Error('navigator.gpu is missing');
+  if (name === 'wasm') prepareWasm();
+  if (!(await tf.setBackend(name))) throw new Error(`${name} failed to initialise`);
+  await tf.ready();
+  // A backend that registers but cannot compute fails here rather than mid-measurement.
+  const probe = tf.tidy(() => tf.matMul(tf.ones([4, 4]), tf.ones([4, 4])).sum());
+  const [v] = await probe.data();
+  probe.dispose();
+  if (v !== 64) throw new Error(`a 4x4 matMul gave ${v}, expected 64`);
+  return name === 'webgpu' ? adapterText() : null;
+}

@@ -1,0 +1,136 @@
+/**
+ * The measurements of `npm run bench`, backend- and host-agnostic so Node and the browser page
+ * time exactly the same work: DST step vs plain dense KD step, achieved vs large-matmul GFLOP/s,
+ * one search fitness evaluation. Slow backends get a time budget instead of a fixed step count.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { keepCount } from '../../src/core/masks/magnitude';
+import type { NamedBytes } from '../../src/core/session-types';
+import { loadModelFromFiles } from '../../src/engine/model/load';
+import { makeLogitsFn } from '../../src/engine/model/logits';
+import { findPrunableKernels } from '../../src/engine/model/prunable';
+import { reestimateBatchNorm } from '../../src/engine/train/bn-reestimate';
+import { MaskedTrainer } from '../../src/engine/train/masked-trainer';
+import { BENCH_MODELS, skippedRow, type BenchModel, type BenchRow, type Budget, type Where } from './rows';
+import { stepFlops } from './step-flops';
+
+/** GFLOP/s of a 512x512 by 512x512 matMul, the backend's best case, after one warm-up. */
+export async function matmulGflops(): Promise<number> {
+  const n = 512;
+  const a = tf.randomNormal([n, n]);
+  const b = tf.randomNormal([n, n]);
+  const run = async () => {
+    const c = tf.matMul(a, b);
+    await c.data();
+    c.dispose();
+  };
+  await run();
+  const reps = 5;
+  const t0 = performance.now();
+  for (let i = 0; i < reps; i++) await run();
+  const s = (performance.now() - t0) / 1000;
+  tf.dispose([a, b]);
+  return (2 * n ** 3 * reps) / s / 1e9;
+}
+
+const median = (v: number[]) => {
+  const s = [...v].sort((p, q) => p - q);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+
+/**
+ * Median ms per step of the DST and the plain KD trainer after one untimed warm-up step each
+ * (shader compilation, XNNPACK set-up). Their steps alternate, so load from other processes on
+ * the machine falls on both alike and the ratio stays meaningful.
+ */
+async function timePair(dst: MaskedTrainer, plain: MaskedTrainer, model: tf.LayersModel, x: tf.Tensor, zt: tf.Tensor2D, budget: Budget) {
+  const logits = makeLogitsFn(model).logits;
+  const step = async (trainer: MaskedTrainer) => {
+    const t0 = performance.now();
+    const loss = trainer.step({ x, teacherLogits: zt }, (xx) => logits(xx, true), { kind: 'kl-decay', temperature: 4, tau: 8, temperStudent: true }, 0.001, 1);
+    await loss.data();
+    loss.dispose();
+    return performance.now() - t0;
+  };
+  await step(dst);
+  await step(plain);
+  const d: number[] = [];
+  const k: number[] = [];
+  const t0 = performance.now();
+  while (d.length < budget.steps) {
+    d.push(await step(dst));
+    k.push(await step(plain));
+    if (performance.now() - t0 > budget.stepBudgetMs) break;
+  }
+  return { dstMs: median(d), denseKdMs: median(k), steps: d.length };
+}
+
+/** One fitness evaluation as the search runs it: BN re-estimation on 2 batches + scoring 64 images. */
+async function fitnessSeconds(model: tf.LayersModel, shape: number[]): Promise<number> {
+  const t0 = performance.now();
+  await reestimateBatchNorm(model, [0, 1].map((s) => tf.randomUniform(shape, -1, 1, 'float32', 10 + s)), 0.01);
+  for (let i = 0; i < 64; i += shape[0]!) {
+    const y = tf.tidy(() => makeLogitsFn(model).logits(tf.randomUniform(shape, -1, 1, 'float32', 20 + i), false));
+    await y.data();
+    y.dispose();
+  }
+  return (performance.now() - t0) / 1000;
+}
+
+/**
+ * Times one model on the current backend; when `slowGflops` is set (an earlier model's step was
+ * slow) the model is only estimated at that rate, not run.
+ */
+async function benchModel(where: Where, m: BenchModel, files: NamedBytes[], mm: number, budget: Budget, slowGflops: number | null): Promise<BenchRow> {
+  const backend = tf.getBackend();
+  const model = await loadModelFromFiles(files);
+  try {
+    const flops = stepFlops(model, m.batch);
+    if (slowGflops !== null) return { ...skippedRow(where, backend, m, `skipped (est. ${Math.round(flops / (slowGflops * 1e9))} s/step)`), matmulGflops: mm };
+    const shape = [m.batch, ...(model.inputs[0]!.shape.slice(1) as number[])];
+    const x = tf.randomUniform(shape, -1, 1, 'float32', 1);
+    const zt = tf.tidy(() => makeLogitsFn(model).logits(x, false));
+    const kernels = findPrunableKernels(model, { keepFirstDense: false, keepLastDense: false });
+    const dst = new MaskedTrainer(model, kernels.map((k) => ({ variable: k.variable, spec: { kind: 'magnitude', keep: keepCount(k.summary.params, 0.5) } })), { momentum: 0.9, weightDecay: 4e-5, lambda: 5e-5 });
+    // Both train the same variables; the values do not matter to the timing.
+    const plain = new MaskedTrainer(model, [], { momentum: 0.9, weightDecay: 4e-5, lambda: 0 });
+    const { dstMs, denseKdMs, steps } = await timePair(dst, plain, model, x, zt, budget);
+    dst.dispose();
+    plain.dispose();
+    tf.dispose([x, zt]);
+    return {
+      where, backend, model: m.name, batch: m.batch, steps, dstMs, denseKdMs, overhead: dstMs / denseKdMs,
+      stepGflops: flops / (dstMs / 1000) / 1e9, matmulGflops: mm, fitnessSeconds: await fitnessSeconds(model, shape), note: null,
+    };
+  } finally {
+    model.dispose();
+  }
+}
+
+/**
+ * Every bench model on the backend already set, in BENCH_MODELS order; `load` reads a model's
+ * files (from disk in Node, over HTTP in the page), `log` hears progress, `onRow` each row as it
+ * is done (so a run cut short keeps what it measured).
+ */
+export async function benchBackend(
+  where: Where,
+  load: (m: BenchModel) => Promise<NamedBytes[]>,
+  budget: Budget,
+  log: (line: string) => void,
+  onRow: (row: BenchRow) => void = () => undefined,
+): Promise<BenchRow[]> {
+  const backend = tf.getBackend();
+  const mm = await matmulGflops();
+  log(`${where} ${backend}: matmul ${mm.toFixed(2)} GFLOP/s`);
+  const rows: BenchRow[] = [];
+  let slowGflops: number | null = null;
+  for (const m of BENCH_MODELS) {
+    const row = await benchModel(where, m, await load(m), mm, budget, slowGflops);
+    if (row.dstMs !== null && row.dstMs > budget.slowStepMs) slowGflops ??= row.stepGflops;
+    log(`${where} ${backend} ${m.name}: ${row.note ?? `DST ${row.dstMs?.toFixed(0)} ms, KD ${row.denseKdMs?.toFixed(0)} ms over ${row.steps} step(s)`}`);
+    onRow(row);
+    rows.push(row);
+  }
+  return rows;
+}

@@ -1,0 +1,55 @@
+/** The bench's rows, models and budget: plain data, shared by Node, the page and its worker without TF.js. */
+
+/** Where a row was measured. */
+export type Where = 'node' | 'chromium';
+
+/** One (host, backend, model) measurement; numbers are null when the row was skipped. */
+export interface BenchRow {
+  where: Where;
+  backend: string;
+  model: string;
+  batch: number;
+  /** Timed steps per trainer after one warm-up step (fewer than asked when the budget ran out). */
+  steps: number;
+  /** Median ms of the timed DST steps; denseKdMs likewise for the plain KD steps. */
+  dstMs: number | null;
+  denseKdMs: number | null;
+  /** dstMs / denseKdMs. */
+  overhead: number | null;
+  stepGflops: number | null;
+  matmulGflops: number | null;
+  fitnessSeconds: number | null;
+  /** Why the row has no numbers, e.g. "skipped (est. 95 s/step)". */
+  note: string | null;
+}
+
+/** A bench model: its model.json path under public/ and the batch it trains at. */
+export interface BenchModel {
+  name: string;
+  path: string;
+  batch: number;
+}
+
+/** The demo CNN first: its step time decides whether the larger model is worth timing. */
+export const BENCH_MODELS: BenchModel[] = [
+  { name: 'demo CNN (CIFAR-10)', path: 'demo/cifar10/model/model.json', batch: 32 },
+  { name: 'MobileNet v1 0.25', path: 'models/mobilenet_v1_0.25_224/model.json', batch: 8 },
+];
+
+/** How long a backend may take. */
+export interface Budget {
+  /** Timed steps wanted per trainer. */
+  steps: number;
+  /** No further timed step starts once this many ms went into timed steps (one always runs). */
+  stepBudgetMs: number;
+  /**
+   * When the first model's DST step takes longer than this, later (larger) models are skipped
+   * with a FLOP-scaled estimate: on software GPUs their real step can be many times that estimate.
+   */
+  slowStepMs: number;
+}
+
+/** A row with no numbers. */
+export function skippedRow(where: Where, backend: string, m: BenchModel, note: string): BenchRow {
+  return { where, backend, model: m.name, batch: m.batch, steps: 0, dstMs: null, denseKdMs: null, overhead: null, stepGflops: null, matmulGflops: null, fitnessSeconds: null, note };
+}
