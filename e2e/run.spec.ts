@@ -1,6 +1,6 @@
 /**
  * A whole run in the browser on the real MobileNet v1 0.25 and a few ImageNet sample photos,
- * with tiny settings (software WebGPU is slow): load through the file inputs, start, cancel,
+ * with tiny settings (this machine has no GPU): load through the file inputs, start, cancel,
  * start again, watch every chart draw, finish, download the zip and reload it in Node.
  */
 import fs from 'node:fs';

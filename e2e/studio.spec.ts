@@ -1,15 +1,45 @@
 /**
- * The page itself: it loads under the strict CSP, the worker picks WebGPU, the demo loads on
- * first visit, and invalid settings are explained and block Run.
+ * The page itself: it loads under the strict CSP, the worker times a training probe on each
+ * backend and picks the fastest (or the one asked for), the demo loads on first visit, and
+ * invalid settings are explained and block Run.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { openStudio, setOption, waitIdle, watchConsole } from './helpers';
 
-test('loads, picks WebGPU in the worker and opens with the demo', async ({ page }) => {
+/** The probe table as shown: name -> ms per step, and whether it is only a lower bound ("> 3,000 ms"). */
+async function probeFigures(page: Page): Promise<Map<string, { ms: number; slow: boolean }>> {
+  const figures = new Map<string, { ms: number; slow: boolean }>();
+  for (const row of await page.getByTestId('backend-probe').locator('tr').all()) {
+    const name = (await row.locator('th').textContent())?.trim() ?? '';
+    const text = (await row.getByTestId('probe-ms').textContent()) ?? '';
+    const match = /^(>\s*)?([\d,.]+) ms$/.exec(text.trim());
+    if (match) figures.set(name, { ms: Number(match[2]!.replace(/,/g, '')), slow: !!match[1] });
+  }
+  return figures;
+}
+
+/** The backend the displayed figures say is fastest: least ms among measured ones, else among slow ones. */
+function fastest(figures: Map<string, { ms: number; slow: boolean }>): string {
+  const rank = ([, f]: [string, { ms: number; slow: boolean }]) => (f.slow ? 1e12 : 0) + f.ms;
+  return [...figures].sort((a, b) => rank(a) - rank(b))[0]![0];
+}
+
+test('loads, times each backend, picks the fastest by its figures and opens with the demo', async ({ page }) => {
   const problems = watchConsole(page);
   await openStudio(page);
-  await expect(page.getByTestId('backend-name')).toHaveText('webgpu');
-  await expect(page.getByTestId('backend-adapter')).toContainText(/\w/);
+  await expect(page.getByTestId('backend-probe')).toBeVisible();
+  // This browser offers WebGPU (SwiftShader), WebGL and wasm: each is timed; cpu waits as the last resort.
+  for (const name of ['webgpu', 'webgl', 'wasm']) {
+    await expect(page.getByTestId(`probe-${name}`)).toHaveAttribute('data-status', /^(measured|slow)$/);
+  }
+  await expect(page.getByTestId('probe-cpu')).toHaveAttribute('data-status', 'skipped');
+  const figures = await probeFigures(page);
+  expect([...figures.keys()].sort()).toEqual(['wasm', 'webgl', 'webgpu']);
+  const best = fastest(figures);
+  await expect(page.getByTestId('backend-name')).toHaveText(best);
+  await expect(page.getByTestId('backend-notes')).toContainText(`Picked ${best}:`);
+  await expect(page.getByTestId('backend-notes')).toContainText('software adapter');
+  await expect(page.getByTestId('backend-choice')).toHaveValue('auto');
   // The preview server's COOP/COEP headers make the page cross-origin isolated.
   expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
   await expect(page.getByTestId('phase-stepper')).toBeVisible();
@@ -22,10 +52,57 @@ test('loads, picks WebGPU in the worker and opens with the demo', async ({ page 
   await expect(page.getByTestId('model-classes')).toHaveText('10');
   await expect(page.getByTestId('dataset-count')).toHaveText('300');
   await expect(page.getByTestId('dataset-summary')).toBeVisible();
-  expect(Number((await page.getByTestId('dataset-count').textContent())?.replace(/,/g, ''))).toBeGreaterThan(0);
   await expect(page.getByTestId('thumbnail').first()).toBeVisible();
   await expect(page.getByTestId('run-button')).toBeEnabled();
   await expect(page.getByTestId('error-banner')).toHaveCount(0);
+  expect(problems).toEqual([]);
+});
+
+test('?backend=webgpu uses WebGPU with its adapter and times only it', async ({ page }) => {
+  await openStudio(page, 'backend=webgpu');
+  await expect(page.getByTestId('backend-name')).toHaveText('webgpu');
+  await expect(page.getByTestId('backend-adapter')).toContainText(/\w/);
+  await expect(page.getByTestId('backend-notes')).toContainText('Using webgpu, as requested');
+  await expect(page.getByTestId('backend-choice')).toHaveValue('webgpu');
+  await expect(page.getByTestId('probe-webgpu')).toHaveAttribute('data-status', /^(measured|slow)$/);
+  expect([...(await probeFigures(page)).keys()]).toEqual(['webgpu']);
+  for (const name of ['webgl', 'wasm', 'cpu']) await expect(page.getByTestId(`probe-${name}`)).toHaveAttribute('data-status', 'skipped');
+});
+
+test('the backend choice restarts the worker on another backend and keeps the demo loaded', async ({ page }) => {
+  const problems = watchConsole(page);
+  await openStudio(page);
+  await waitIdle(page);
+  await expect(page.getByTestId('model-name')).toHaveText(/cifar/i);
+  const picked = (await page.getByTestId('backend-name').textContent())!;
+  const other = picked === 'webgl' ? 'wasm' : 'webgl';
+  const choice = page.getByTestId('backend-choice');
+  await expect(choice).toBeEnabled();
+
+  await choice.selectOption(other);
+  await expect(page.getByTestId('backend-name')).toHaveText(other, { timeout: 120_000 });
+  await expect(page.getByTestId('backend-notes')).toContainText(`Using ${other}, as requested`);
+  await expect(choice).toHaveValue(other);
+  await waitIdle(page);
+  await expect(page.getByTestId('model-name')).toHaveText(/cifar/i);
+  await expect(page.getByTestId('dataset-count')).toHaveText('300');
+  await expect(page.getByTestId('run-button')).toBeEnabled();
+
+  // Back to Auto: every backend is timed again and the fastest by the new figures is used.
+  await choice.selectOption('auto');
+  await expect(page.getByTestId('probe-webgpu')).toHaveAttribute('data-status', /^(measured|slow)$/, { timeout: 120_000 });
+  await expect(page.getByTestId('backend-name')).toHaveText(fastest(await probeFigures(page)));
+  await waitIdle(page);
+  await expect(page.getByTestId('dataset-count')).toHaveText('300');
+  await expect(page.getByTestId('error-banner')).toHaveCount(0);
+
+  // While a run is in progress the choice is locked: a new worker would end the run.
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'running');
+  await expect(choice).toBeDisabled();
+  await page.getByTestId('cancel-button').click();
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'cancelled', { timeout: 60_000 });
+  await expect(choice).toBeEnabled();
   expect(problems).toEqual([]);
 });
 

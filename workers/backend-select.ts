@@ -1,11 +1,14 @@
 /**
- * Picks a TF.js backend that actually works here: WebGPU, then WebGL, then wasm (with the
- * studio's gradient kernels), then CPU, or the user's choice first; records why each faster one
- * was skipped so the UI can say it.
+ * Picks the TF.js backend that trains fastest here: each candidate (WebGPU when there is an
+ * adapter, WebGL, wasm with the studio's gradient kernels) is started, smoke-tested and timed on a
+ * few training steps of a tiny convnet; the fastest wins, CPU only when all of them fail. A
+ * requested backend (?backend= or the page's override) is used as it is, and timed for the table.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import type { BackendInfo } from '../src/core/session-types';
+import { BACKENDS, fastestProbe, formatMs, pickNote, type BackendName } from '../src/core/backend-pick';
+import type { BackendInfo, BackendProbe } from '../src/core/session-types';
+import { probeTraining } from '../src/engine/probe/train-probe';
 import { prepareWasm } from './wasm-setup';
 
 /** The slice of the WebGPU API we read (the worker tsconfig carries no WebGPU typings). */
@@ -24,8 +27,14 @@ interface GpuLike {
   requestAdapter(options?: { powerPreference?: string }): Promise<GpuAdapterLike | null>;
 }
 
-/** Backends in order of preference. */
-export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+
+/** Milliseconds the probe's warm-up may take on one backend before it counts as too slow. */
+const PROBE_BUDGET_MS = 3000;
+/**
+ * Candidates in the order they are timed: wasm first, so the GPU work a cut-off warm-up leaves
+ * queued (it still runs on the CPU with a software adapter) cannot slow its figure down.
+ */
+const PROBE_ORDER: readonly BackendName[] = ['wasm', 'webgl', 'webgpu'];
 
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -40,25 +49,16 @@ function describeAdapter(adapter: GpuAdapterLike): { text: string; software: boo
   return { text: software ? `${text} (software)` : text, software };
 }
 
-/** Probes the WebGPU adapter; returns its description, or null with the reason in `notes`. */
-async function probeWebGpu(notes: string[]): Promise<string | null> {
+/** The WebGPU adapter, or the reason there is none. */
+async function findWebGpu(): Promise<{ text: string; software: boolean } | { missing: string }> {
   const gpu = (globalThis.navigator as unknown as { gpu?: GpuLike }).gpu;
-  if (!gpu) {
-    notes.push('WebGPU: not available in this browser (navigator.gpu is missing; try a recent Chrome or Edge).');
-    return null;
-  }
+  if (!gpu) return { missing: 'not available in this browser (navigator.gpu is missing; try a recent Chrome or Edge)' };
   try {
     const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-    if (!adapter) {
-      notes.push('WebGPU: the browser offered no GPU adapter (GPU blocklisted or disabled).');
-      return null;
-    }
-    const { text, software } = describeAdapter(adapter);
-    if (software) notes.push('WebGPU runs on a software adapter (no GPU in use): expect it to be slow.');
-    return text;
+    if (!adapter) return { missing: 'the browser offered no GPU adapter (GPU blocklisted or disabled)' };
+    return describeAdapter(adapter);
   } catch (e) {
-    notes.push(`WebGPU: requesting an adapter failed: ${errorText(e)}`);
-    return null;
+    return { missing: `requesting an adapter failed: ${errorText(e)}` };
   }
 }
 
@@ -73,29 +73,81 @@ async function smokeTest(): Promise<void> {
   }
 }
 
-/** Tries `prefer` first when it names a known backend, then the usual order. */
+/** Starts `name`, smoke-tests it and times the probe on it; `remark` annotates a measured figure. */
+async function tryBackend(name: BackendName, remark: string | null): Promise<BackendProbe> {
+  const failed = (detail: string): BackendProbe => ({ name, status: 'failed', msPerStep: null, warmupMs: null, detail });
+  try {
+    if (name === 'wasm') prepareWasm();
+    if (!(await tf.setBackend(name))) return failed('failed to initialise in this browser');
+    await tf.ready();
+    await smokeTest();
+    const r = await probeTraining({ budgetMs: PROBE_BUDGET_MS });
+    if (r.problem !== null) return { ...failed(`could not train: ${r.problem}`), warmupMs: r.warmupMs };
+    if (r.msPerStep === null) {
+      const detail = `warm-up past the ${formatMs(PROBE_BUDGET_MS)} ms budget${remark ? `; ${remark}` : ''}`;
+      return { name, status: 'slow', msPerStep: null, warmupMs: r.warmupMs, detail };
+    }
+    return { name, status: 'measured', msPerStep: r.msPerStep, warmupMs: r.warmupMs, detail: remark };
+  } catch (e) {
+    return failed(errorText(e));
+  }
+}
+
+const skipped = (name: BackendName, detail: string): BackendProbe => ({ name, status: 'skipped', msPerStep: null, warmupMs: null, detail });
+
+/**
+ * Uses `prefer` when it names a backend that works; otherwise times every candidate and takes the
+ * fastest. The result carries the figures of each backend and notes that say why.
+ */
 export async function selectBackend(prefer?: string | null): Promise<BackendInfo> {
   const notes: string[] = [];
-  const adapter = await probeWebGpu(notes);
-  const chosen = BACKENDS.find((b) => b === prefer);
-  if (prefer && !chosen) notes.push(`Unknown backend "${prefer}" requested; use one of ${BACKENDS.join(', ')}.`);
-  const order = chosen ? [chosen, ...BACKENDS.filter((b) => b !== chosen)] : [...BACKENDS];
-  for (const name of order) {
-    if (name === 'webgpu' && adapter === null) continue;
-    try {
-      if (name === 'wasm') prepareWasm();
-      if (!(await tf.setBackend(name))) {
-        notes.push(`${name}: failed to initialise in this browser.`);
-        continue;
-      }
-      await tf.ready();
-      await smokeTest();
-      if (chosen === name) notes.push(`Using ${name}, as requested.`);
-      else if (name !== 'webgpu') notes.push(`Using ${name}${name === 'cpu' ? ' (slow)' : ''}.`);
-      return { name, adapter: name === 'webgpu' ? adapter : null, notes };
-    } catch (e) {
-      notes.push(`${name}: ${errorText(e)}`);
+  const gpu = await findWebGpu();
+  const adapter = 'missing' in gpu ? null : gpu;
+  if ('missing' in gpu) notes.push(`WebGPU: ${gpu.missing}.`);
+  else if (gpu.software) notes.push('WebGPU runs on a software adapter (no GPU in use): expect it to be slow.');
+  const requested = BACKENDS.find((b) => b === prefer) ?? null;
+  if (prefer && !requested) notes.push(`Unknown backend "${prefer}" requested; use one of ${BACKENDS.join(', ')}.`);
+
+  const results = new Map<BackendName, BackendProbe>();
+  const attempt = async (name: BackendName): Promise<BackendProbe> => {
+    const probe =
+      name === 'webgpu' && !adapter
+        ? skipped(name, 'gpu' in globalThis.navigator ? 'no adapter' : 'not in this browser')
+        : await tryBackend(name, name === 'webgpu' && adapter?.software ? 'software adapter' : null);
+    results.set(name, probe);
+    return probe;
+  };
+
+  let chosen: BackendProbe | null = null;
+  if (requested) {
+    const probe = await attempt(requested);
+    if (probe.status === 'measured' || probe.status === 'slow') chosen = probe;
+    else notes.push(`${requested} was requested but ${probe.status === 'skipped' ? 'is unavailable' : 'failed'} (${probe.detail}); picking another.`);
+  }
+  if (!chosen) {
+    for (const name of PROBE_ORDER) if (!results.has(name)) await attempt(name);
+    chosen = fastestProbe([...results.values()]) ?? (await attempt('cpu'));
+    if (chosen.status === 'failed' || chosen.status === 'skipped') {
+      throw new Error(`No TF.js backend works here: ${[...results.values()].map((p) => `${p.name}: ${p.detail}`).join('; ')}`);
     }
   }
-  throw new Error(`No TF.js backend works here: ${notes.join(' ')}`);
+  const asked = chosen.name === requested;
+  const probes = BACKENDS.map(
+    (name) => results.get(name) ?? skipped(name, asked ? `not timed: ${requested} was requested` : 'not needed: used only when the others fail'),
+  );
+  notes.push(pickNote(chosen, probes, asked));
+  if (chosen.name === 'cpu') notes.push('Training on cpu is slow.');
+
+  // The probes left the last one tried current; switch to the pick and free the others' devices.
+  await tf.setBackend(chosen.name);
+  await tf.ready();
+  for (const p of probes) {
+    if (p.name === chosen.name || p.status === 'skipped') continue;
+    try {
+      tf.removeBackend(p.name);
+    } catch {
+      // Best effort: a backend that cannot be torn down only keeps its memory.
+    }
+  }
+  return { name: chosen.name, adapter: chosen.name === 'webgpu' ? (adapter?.text ?? null) : null, notes, probes, requested };
 }

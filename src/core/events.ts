@@ -61,6 +61,8 @@ export type ProgressEvent =
   | { type: 'search-generation'; generation: number; generations: number; best: number; mean: number; sparsities: number[] }
   | { type: 'train-step'; step: number; totalSteps: number; epoch: number; loss: number; tau: number; lr: number; msPerStep: number }
   | { type: 'churn'; step: number; perLayer: number[]; mean: number }
+  /** Live tensors and backend bytes during training (tf.memory()), to show a leak while it happens. */
+  | { type: 'memory'; step: number; numTensors: number; numBytes: number }
   | { type: 'eval'; step: number; metrics: Metrics; best: boolean }
   | { type: 'metrics'; which: 'dense' | 'oneShot' | 'final'; metrics: Metrics }
   | { type: 'warning'; message: string }

@@ -69,6 +69,27 @@ export interface BackendInfo {
   adapter: string | null;
   /** Why this backend was chosen or why faster ones were skipped. */
   notes: string[];
+  /** The start-up training probe: one entry per backend (webgpu, webgl, wasm, cpu), whether timed or not. */
+  probes?: BackendProbe[];
+  /** The backend the page asked for (?backend= or the override), or null when it was picked automatically. */
+  requested?: string | null;
+}
+
+/** One backend's result in the start-up probe: a few training steps of a tiny convnet. */
+export interface BackendProbe {
+  /** 'webgpu' | 'webgl' | 'wasm' | 'cpu' */
+  name: string;
+  /**
+   * measured: trained, `msPerStep` holds the figure; slow: its warm-up ran past the time budget;
+   * failed: it did not start, compute or train; skipped: not tried (no adapter, not needed, another requested).
+   */
+  status: 'measured' | 'slow' | 'failed' | 'skipped';
+  /** Median milliseconds per probe training step, when measured. */
+  msPerStep: number | null;
+  /** Milliseconds of the warm-up (forward pass + first step, shader compilation included), or as far as it got past the budget. */
+  warmupMs: number | null;
+  /** Why it was slow, failed or skipped (e.g. "no adapter"), or a remark on a measured one ("software adapter"). */
+  detail: string | null;
 }
 
 /** Files produced by a finished run, ready to download or save. */
@@ -87,4 +108,19 @@ export interface RunArtifacts {
   report: RunReport;
 }
 
+/** What the worker's TF.js holds (tf.memory()), read between runs to show nothing leaked. */
+export interface WorkerMemory {
+  backend: string;
+  numTensors: number;
+  /** Bytes of live tensor data, all backends. */
+  numBytes: number;
+  /** GPU memory the backend still has allocated (live plus pooled), when it reports it. */
+  gpuBytesAllocated: number | null;
+  /** Pooled GPU memory given back after the last run. */
+  gpuBytesReleased: number;
+}
+
 export type { Preprocess };
+
+/** `name` of the error a run rejects with when the GPU device was lost under it. */
+export const DEVICE_LOST_ERROR = 'DeviceLost';

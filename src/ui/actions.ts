@@ -19,8 +19,9 @@ export async function loadBuiltin(which: Builtin): Promise<void> {
     const images = inputs.images.length
       ? { files: inputs.images, source: `${inputs.name} images`, ...(inputs.classList ? { classList: inputs.classList } : {}) }
       : null;
+    // The class names belong to the model too: images dropped on it later are matched to them.
     await workerClient().loadModel(
-      { files: inputs.model, source: inputs.name },
+      { files: inputs.model, source: inputs.name, ...(inputs.classList ? { classList: inputs.classList } : {}) },
       { ...(inputs.preprocess ? { preprocess: inputs.preprocess } : {}), images },
     );
   } catch (e) {
@@ -69,4 +70,10 @@ export function startRun(): void {
 
 export function cancelRun(): void {
   workerClient().cancel();
+}
+
+/** Restarts the worker on `name` (null: the fastest in the start-up probe), keeping what was loaded. */
+export function chooseBackend(name: string | null): void {
+  store.setNotice(null);
+  workerClient().useBackend(name);
 }

@@ -1,6 +1,8 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { loadBuiltin } from './actions';
+import { loadHistory } from './history/history-actions';
+import { setView } from './store';
 import { App } from './app';
 import { workerClient } from './worker-client';
 import './styles.css';
@@ -16,6 +18,17 @@ createRoot(root).render(
 // A file dropped outside a drop zone would make the browser open it and leave the studio.
 for (const type of ['dragover', 'drop'] as const) window.addEventListener(type, (e) => e.preventDefault());
 
-// Start the worker while the page renders, and open with the demo loaded.
-workerClient();
+// #/runs opens the run history; the links keep the hash in step.
+const viewOfHash = () => setView(location.hash === '#/runs' ? 'runs' : 'studio');
+viewOfHash();
+window.addEventListener('hashchange', viewOfHash);
+
+// Start the worker while the page renders, open with the demo loaded, and read the saved runs.
+const client = workerClient();
 void loadBuiltin('demo');
+void loadHistory();
+
+// Fault injection for the browser tests only: a worker crash or a lost GPU device.
+if (new URLSearchParams(location.search).get('debug') === 'faults') {
+  Object.assign(globalThis, { ptsStudioFaults: { inject: (kind: 'crash' | 'lose-device') => client.injectFault(kind) } });
+}

@@ -53,6 +53,21 @@ describe('applyEvents', () => {
     expect(s.status).toBe('running');
   });
 
+  it('folds memory readings into their own series, thinned like the others', () => {
+    const reading = (step: number): ProgressEvent => ({ type: 'memory', step, numTensors: 100 + (step % 3), numBytes: 4096 * step });
+    const s = applyEvents(running, [...steps(1, 2), reading(1), reading(5)]);
+    expect(s.memory).toEqual([
+      { step: 1, numTensors: 101, numBytes: 4096 },
+      { step: 5, numTensors: 102, numBytes: 20480 },
+    ]);
+    expect(s.train).toHaveLength(2);
+    expect(applyEvents(s, steps(3, 1)).memory).toBe(s.memory);
+    let long = running;
+    for (let i = 0; i < 30; i++) long = applyEvents(long, Array.from({ length: 100 }, (_, k) => reading(i * 100 + k)));
+    expect(long.memory.length).toBeLessThanOrEqual(MAX_POINTS);
+    expect(long.memory[long.memory.length - 1]!.step).toBe(2999);
+  });
+
   it('thins long series but keeps the newest point', () => {
     let s = running;
     for (let i = 0; i < 30; i++) s = applyEvents(s, steps(i * 100, 100));

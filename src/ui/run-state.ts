@@ -5,7 +5,8 @@
 import type { LayerReport, Metrics, Phase, ProgressEvent, RunReport } from '../core/events';
 import type { RunArtifacts } from '../core/session-types';
 
-export type RunStatus = 'idle' | 'running' | 'cancelling' | 'done' | 'failed' | 'cancelled';
+/** `interrupted`: stopped by a crash, a lost GPU or a closed page; resumable from its checkpoint. */
+export type RunStatus = 'idle' | 'running' | 'cancelling' | 'done' | 'failed' | 'cancelled' | 'interrupted';
 
 /** One DST step as charted. */
 export interface TrainPoint {
@@ -31,6 +32,13 @@ export interface ChurnPoint {
   perLayer: number[];
 }
 
+/** Live tensors and backend bytes at a DST step. */
+export interface MemoryPoint {
+  step: number;
+  numTensors: number;
+  numBytes: number;
+}
+
 export interface SearchPoint {
   generation: number;
   best: number;
@@ -44,6 +52,12 @@ export interface PhaseProgress {
 }
 
 export interface RunState {
+  /** Key of the run in the page's saved history; null before the first run. */
+  id: string | null;
+  /** Name of the model the run prunes. */
+  modelName: string | null;
+  /** Training step of the run's latest saved checkpoint (0: before training); null when none. */
+  checkpointStep: number | null;
   status: RunStatus;
   phase: Phase | null;
   phaseMessage: string;
@@ -53,6 +67,7 @@ export interface RunState {
   train: TrainPoint[];
   evals: EvalPoint[];
   churn: ChurnPoint[];
+  memory: MemoryPoint[];
   search: SearchPoint[];
   /** Per-layer sparsities of the best genome of the latest generation. */
   searchSparsities: number[] | null;
@@ -68,6 +83,9 @@ export interface RunState {
 }
 
 export const idleRun: RunState = {
+  id: null,
+  modelName: null,
+  checkpointStep: null,
   status: 'idle',
   phase: null,
   phaseMessage: '',
@@ -76,6 +94,7 @@ export const idleRun: RunState = {
   train: [],
   evals: [],
   churn: [],
+  memory: [],
   search: [],
   searchSparsities: null,
   layers: null,
@@ -108,6 +127,7 @@ export function applyEvents(run: RunState, events: readonly ProgressEvent[]): Ru
   const next: RunState = { ...run };
   const train = [...run.train];
   const churn = [...run.churn];
+  const memory = [...run.memory];
   for (const e of events) {
     switch (e.type) {
       case 'phase':
@@ -132,6 +152,9 @@ export function applyEvents(run: RunState, events: readonly ProgressEvent[]): Ru
       case 'churn':
         churn.push({ step: e.step, mean: e.mean, perLayer: e.perLayer });
         break;
+      case 'memory':
+        memory.push({ step: e.step, numTensors: e.numTensors, numBytes: e.numBytes });
+        break;
       case 'eval':
         next.evals = [
           ...next.evals,
@@ -151,5 +174,29 @@ export function applyEvents(run: RunState, events: readonly ProgressEvent[]): Ru
   }
   next.train = train.length === run.train.length ? run.train : thin(train);
   next.churn = churn.length === run.churn.length ? run.churn : thin(churn);
+  next.memory = memory.length === run.memory.length ? run.memory : thin(memory);
   return next;
+}
+
+/**
+ * A saved run continued from its checkpoint at `step`: what came after it is dropped (the
+ * resumed run emits it again) and the charts go on from there.
+ */
+export function resumeFrom(run: RunState, step: number): RunState {
+  const upTo = <T extends { step: number }>(series: T[]) => series.filter((p) => p.step <= step);
+  const { dense, oneShot } = run.metrics;
+  return {
+    ...run,
+    status: 'running',
+    progress: null,
+    train: upTo(run.train),
+    churn: upTo(run.churn),
+    memory: upTo(run.memory),
+    evals: upTo(run.evals),
+    metrics: { ...(dense ? { dense } : {}), ...(oneShot ? { oneShot } : {}) },
+    report: null,
+    artifacts: null,
+    error: null,
+    endedAt: null,
+  };
 }

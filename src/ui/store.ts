@@ -6,8 +6,12 @@ import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import type { ProgressEvent } from '../core/events';
 import { PRESETS, quickLook, type PresetName, type Preprocess, type PruneOptions } from '../core/options';
-import type { BackendInfo, DatasetSummary, ModelSummary, RunArtifacts } from '../core/session-types';
-import { applyEvents, idleRun, type RunState, type RunStatus } from './run-state';
+import type { BackendInfo, DatasetSummary, ModelSummary, RunArtifacts, WorkerMemory } from '../core/session-types';
+import type { RunRecord } from './persist/db';
+import { applyEvents, idleRun, resumeFrom, type RunState, type RunStatus } from './run-state';
+
+/** The page shown: the studio, or the saved runs side by side. */
+export type View = 'studio' | 'runs';
 
 export type WorkerStatus = 'starting' | 'ready' | 'restarting' | 'failed';
 
@@ -20,6 +24,8 @@ export interface Banner {
 export interface StudioState {
   worker: WorkerStatus;
   backend: BackendInfo | null;
+  /** Backend the user asked for (?backend= or the header's choice); null: the fastest in the start-up probe. */
+  backendChoice: string | null;
   model: ModelSummary | null;
   /** Where the model came from, e.g. "CIFAR-10 demo" or "3 dropped files". */
   modelSource: string | null;
@@ -36,11 +42,17 @@ export interface StudioState {
   preset: PresetName | null;
   run: RunState;
   errors: Banner[];
+  /** What the worker's TF.js held after the last run ended (null before the first). */
+  workerMemory: WorkerMemory | null;
+  view: View;
+  /** Saved runs, newest first (null until read from storage). */
+  runs: RunRecord[] | null;
 }
 
 export const studio = createStore<StudioState>()(() => ({
   worker: 'starting',
   backend: null,
+  backendChoice: new URLSearchParams(globalThis.location?.search ?? '').get('backend'),
   model: null,
   modelSource: null,
   dataset: null,
@@ -52,6 +64,9 @@ export const studio = createStore<StudioState>()(() => ({
   preset: 'quick',
   run: idleRun,
   errors: [],
+  workerMemory: null,
+  view: 'studio',
+  runs: null,
 }));
 
 /** Reads a slice of the store; re-renders only when the selected value changes. */
@@ -105,8 +120,17 @@ export function setNotice(notice: string | null): void {
   studio.setState({ notice });
 }
 
+export function setWorkerMemory(workerMemory: WorkerMemory | null): void {
+  studio.setState({ workerMemory });
+}
+
 export function setWorker(worker: WorkerStatus, backend?: BackendInfo): void {
   studio.setState(backend ? { worker, backend } : { worker });
+}
+
+/** The next worker starts on `name` (null: the fastest); the worker client restarts it. */
+export function setBackendChoice(name: string | null): void {
+  studio.setState({ backendChoice: name });
 }
 
 /** A new model brings its normalisation (the user can still change it); `preprocess` overrides the guess. */
@@ -136,8 +160,44 @@ export function applyPreset(name: PresetName): void {
   studio.setState((s) => ({ options: { ...PRESETS[name], preprocess: s.options.preprocess }, preset: name }));
 }
 
-export function startRun(): void {
-  studio.setState({ run: { ...idleRun, status: 'running', startedAt: Date.now() } });
+export function startRun(id: string, modelName: string | null): void {
+  studio.setState({ run: { ...idleRun, id, modelName, status: 'running', startedAt: Date.now() } });
+}
+
+/** A saved run continues from its checkpoint with its own settings; its charts go on. */
+export function resumeRun(record: RunRecord): void {
+  const run = resumeFrom({ ...record.state, artifacts: null, id: record.id, modelName: record.modelName }, record.checkpointStep ?? 0);
+  studio.setState({ run, options: record.options, preset: null, view: 'studio' });
+}
+
+/** A saved run without a checkpoint starts over under the same name, with its own settings. */
+export function restartRun(record: RunRecord): void {
+  studio.setState({
+    run: { ...idleRun, id: record.id, modelName: record.modelName, status: 'running', startedAt: Date.now() },
+    options: record.options,
+    preset: null,
+    view: 'studio',
+  });
+}
+
+/** Shows a saved run in the studio (charts, result, downloads) without running anything. */
+export function openRun(record: RunRecord, artifacts: RunArtifacts | null): void {
+  studio.setState({
+    run: { ...record.state, id: record.id, modelName: record.modelName, status: record.status, error: record.error, artifacts },
+    view: 'studio',
+  });
+}
+
+export function setCheckpointStep(step: number): void {
+  studio.setState((s) => ({ run: { ...s.run, checkpointStep: step } }));
+}
+
+export function setView(view: View): void {
+  studio.setState({ view });
+}
+
+export function setRuns(runs: RunRecord[]): void {
+  studio.setState({ runs });
 }
 
 export function setRunStatus(status: RunStatus): void {
@@ -162,6 +222,6 @@ export function finishRun(artifacts: RunArtifacts): void {
   }));
 }
 
-export function endRun(status: 'failed' | 'cancelled', error: string | null): void {
+export function endRun(status: 'failed' | 'cancelled' | 'interrupted', error: string | null): void {
   studio.setState((s) => ({ run: { ...s.run, status, error, endedAt: Date.now() } }));
 }

@@ -5,19 +5,26 @@
  * loaded files so a fresh worker gets the same model and images again.
  */
 import * as Comlink from 'comlink';
+import { fingerprint, type RunCheckpoint } from '../core/checkpoint';
 import type { Preprocess, PruneOptions } from '../core/options';
+import { DEVICE_LOST_ERROR, type RunArtifacts } from '../core/session-types';
 import type { Api } from '../../workers/studio.worker';
 import type { SourceFile } from './files/source-file';
 import { toNamedBytes } from './files/source-file';
 import { errorText } from './format';
 import * as store from './store';
 import { WorkerConnection, WorkerGone } from './worker-connection';
+import type { RunRecord, SavedInputs } from './persist/db';
+import { RunRecorder, savedState } from './persist/recorder';
+import { idleRun } from './run-state';
+import { getCheckpoint, getInputs, getRun, listRuns } from './persist/run-records';
 
 /** Files of one load, as the user gave them. */
 export interface Inputs {
   files: SourceFile[];
   /** Shown in the UI: where the files came from. */
   source: string;
+  /** Class names: for images, the list to match folder names to; for a model, its own (used when images bring none). */
   classList?: string[];
 }
 
@@ -41,6 +48,8 @@ export class WorkerClient {
   private runId = 0;
   private cancelTimer: ReturnType<typeof setTimeout> | null = null;
   private crashes = 0;
+  /** Saves the current run as it goes (null between runs). */
+  private recorder: RunRecorder | null = null;
 
   constructor(private readonly createWorker: () => Worker) {
     this.connect();
@@ -53,10 +62,15 @@ export class WorkerClient {
     });
     this.conn = conn;
     store.setWorker('starting');
-    this.call('Starting the compute backend…', (api) => api.init(new URLSearchParams(globalThis.location?.search ?? '').get('backend')))
+    // The header's choice, else ?backend= (the store starts from it), else the fastest in the probe.
+    this.call('Starting the compute backend…', (api) => api.init(store.studio.getState().backendChoice))
       .then((backend) => {
         this.crashes = 0;
         store.setWorker('ready', backend);
+        const onFault = Comlink.proxy((message: string) => {
+          if (this.conn === conn) this.deviceLost(message);
+        });
+        void conn.api.watchFaults(onFault).catch(() => undefined);
       })
       .catch((e) => {
         if (e instanceof WorkerGone) return;
@@ -82,7 +96,8 @@ export class WorkerClient {
     this.conn.terminate(reason);
     store.clearBusy();
     const run = store.studio.getState().run.status;
-    if (run === 'running' || run === 'cancelling') store.endRun('failed', reason);
+    if (run === 'running') this.endRun('interrupted', reason);
+    if (run === 'cancelling') this.endRun('cancelled', null);
     if (++this.crashes > MAX_RESTARTS) {
       store.setWorker('failed');
       store.reportError(`${reason} It failed ${MAX_RESTARTS} times in a row, so it was not restarted; reload the page.`);
@@ -142,7 +157,8 @@ export class WorkerClient {
       if (live && task !== null) store.updateBusy(task, `${label} ${done} / ${total}`);
     });
     try {
-      const summary = await api.loadImages(transferable(await toNamedBytes(inputs.files)), inputs.classList, onProgress);
+      const classList = inputs.classList ?? this.model?.classList;
+      const summary = await api.loadImages(transferable(await toNamedBytes(inputs.files)), classList, onProgress);
       this.images = inputs;
       store.setDataset(summary, inputs.source);
       return true;
@@ -159,21 +175,79 @@ export class WorkerClient {
     if (this.images) await this.loadImages({ ...this.images, classList });
   }
 
+  /** Starts a run of the loaded model and images; it is saved as it goes. */
   async run(options: PruneOptions): Promise<void> {
+    const s = store.studio.getState();
+    const id = globalThis.crypto.randomUUID();
+    const inputs = this.savedInputs(options.preprocess);
+    const now = Date.now();
+    const record: RunRecord = {
+      id, createdAt: now, updatedAt: now, status: 'running', error: null,
+      modelName: s.model?.name ?? 'model', modelSource: s.modelSource ?? '', datasetSource: s.datasetSource ?? '',
+      imageCount: s.dataset?.count ?? 0, options, backend: s.backend?.name ?? '', inputsId: inputs?.id ?? '',
+      state: savedState({ ...idleRun, id, status: 'running' }), checkpointStep: null, checkpointBytes: 0, hasArtifacts: false,
+    };
+    store.startRun(id, record.modelName);
+    this.recorder = RunRecorder.start(record, inputs, (m) => store.setNotice(m));
+    await this.execute(options, null);
+  }
+
+  /**
+   * Continues a saved run from its checkpoint (or from the start when it has none): its model and images are loaded again from
+   * storage when they are not the ones loaded now, and its settings come back with it.
+   */
+  async resume(id: string): Promise<void> {
+    const status = store.studio.getState().run.status;
+    if (status === 'running' || status === 'cancelling') return;
+    const [record, checkpoint] = await Promise.all([getRun(id), getCheckpoint(id)]);
+    if (!record) {
+      store.reportError('This run is no longer saved.');
+      return;
+    }
+    if (this.savedInputs(record.options.preprocess)?.id !== record.inputsId) {
+      const saved = await getInputs(record.inputsId);
+      if (!saved) {
+        store.reportError(`The model and images of this run (${record.modelSource}) are no longer saved; load them and start the run again.`);
+        return;
+      }
+      const images = { files: saved.images, source: saved.imagesSource, ...(saved.classList ? { classList: saved.classList } : {}) };
+      const model = { files: saved.model, source: saved.modelSource, ...(saved.modelClassList ? { classList: saved.modelClassList } : {}) };
+      if (!(await this.loadModel(model, { preprocess: saved.preprocess, images })) || !store.studio.getState().dataset) return;
+    }
+    // Without a checkpoint (stopped before the one-shot model was saved) it starts over.
+    if (checkpoint) store.resumeRun(record);
+    else store.restartRun(record);
+    this.recorder = RunRecorder.resume(record, (m) => store.setNotice(m));
+    await this.execute(record.options, checkpoint ?? null);
+  }
+
+  /** Runs the pipeline on the worker (from `resume` when given) and ends the run as it ends. */
+  private async execute(options: PruneOptions, resume: RunCheckpoint | null): Promise<void> {
     const id = ++this.runId;
-    store.startRun();
+    store.setWorkerMemory(null);
+    const recorder = this.recorder;
+    void recorder?.ready.then(() => this.refreshRuns());
     const onEvents = Comlink.proxy((events: Parameters<typeof store.receiveEvents>[0]) => {
-      if (id === this.runId) store.receiveEvents(events);
+      if (id !== this.runId) return;
+      store.receiveEvents(events);
+      recorder?.update(store.studio.getState().run);
+    });
+    const onCheckpoint = Comlink.proxy(async (c: RunCheckpoint) => {
+      if (id !== this.runId || !recorder) return;
+      await recorder.checkpoint(c, store.studio.getState().run);
+      // Shown once stored: a reload from here on resumes at this step.
+      if (id === this.runId && recorder.saved) store.setCheckpointStep(c.train?.step ?? 0);
     });
     try {
-      const artifacts = await this.call(null, (api) => api.run(options, onEvents));
-      if (id === this.runId) store.finishRun(artifacts);
+      const artifacts = await this.call(null, (api) => api.run(options, onEvents, onCheckpoint, resume ? { resume } : {}));
+      if (id === this.runId) this.finish(artifacts);
     } catch (e) {
       if (id !== this.runId) return;
       const cancelled = store.studio.getState().run.status === 'cancelling' || isAbort(e);
-      if (cancelled) store.endRun('cancelled', null);
+      if (e instanceof Error && e.name === DEVICE_LOST_ERROR) this.deviceLost(e.message);
+      else if (cancelled) this.endRun('cancelled', null);
       else if (!(e instanceof WorkerGone)) {
-        store.endRun('failed', errorText(e));
+        this.endRun('failed', errorText(e));
         store.reportError(`The run failed: ${errorText(e)}`);
       }
     } finally {
@@ -181,7 +255,97 @@ export class WorkerClient {
         clearTimeout(this.cancelTimer);
         this.cancelTimer = null;
       }
+      // What the worker holds once the run is over: the same after every run when nothing leaks.
+      if (id === this.runId) void this.readMemory();
     }
+  }
+
+  /** Reads what the worker's TF.js holds now into the store. */
+  private async readMemory(): Promise<void> {
+    try {
+      store.setWorkerMemory(await this.call(null, (api) => api.memory()));
+    } catch {
+      // A worker that is gone has nothing to report; the next run reads again.
+    }
+  }
+
+  /** The GPU is gone: the run (if any) is interrupted and a fresh worker takes over. */
+  private deviceLost(message: string): void {
+    const status = store.studio.getState().run.status;
+    let what = '';
+    if (status === 'running' || status === 'cancelling') {
+      const step = store.studio.getState().run.checkpointStep;
+      this.endRun('interrupted', message);
+      what =
+        step === null
+          ? ' The run was interrupted before its first checkpoint; resuming starts it again.'
+          : ` The run was interrupted; its checkpoint at step ${step} is saved. Resume it, on another backend if need be.`;
+    }
+    this.crashes = 0;
+    this.restart(message + what);
+  }
+
+  private finish(artifacts: RunArtifacts): void {
+    store.finishRun(artifacts);
+    const recorder = this.recorder;
+    this.recorder = null;
+    void recorder?.finish(store.studio.getState().run, artifacts).then(() => this.refreshRuns());
+  }
+
+  /** Ends the live run and its saved record alike. */
+  private endRun(status: 'failed' | 'cancelled' | 'interrupted', error: string | null): void {
+    store.endRun(status, error);
+    const recorder = this.recorder;
+    this.recorder = null;
+    void recorder?.stop(status, error, store.studio.getState().run).then(() => this.refreshRuns());
+  }
+
+  /** Reads the saved runs into the store (the history page and the header's count). */
+  async refreshRuns(): Promise<void> {
+    try {
+      store.setRuns(await listRuns());
+    } catch (e) {
+      store.setNotice(`Saved runs could not be read from the browser's storage: ${errorText(e)}`);
+    }
+  }
+
+  /**
+   * The loaded model and images as saved with a run: keyed by where they came from, their paths
+   * and sizes, so runs of the same inputs share one copy. Null when nothing is loaded.
+   */
+  private savedInputs(preprocess: Preprocess): SavedInputs | null {
+    if (!this.model || !this.images) return null;
+    const { model, images } = this;
+    const parts = [model.source, images.source, ...(images.classList ?? []), ...(model.classList ?? [])];
+    for (const f of [...model.files, ...images.files]) parts.push(f.path, String(f.blob.size));
+    return {
+      id: `in-${fingerprint(...parts)}-${model.files.length}-${images.files.length}`,
+      modelSource: model.source,
+      model: model.files.map((f) => ({ path: f.path, blob: f.blob })),
+      imagesSource: images.source,
+      images: images.files.map((f) => ({ path: f.path, blob: f.blob })),
+      ...(images.classList ? { classList: images.classList } : {}),
+      ...(model.classList ? { modelClassList: model.classList } : {}),
+      preprocess,
+    };
+  }
+
+  /** Fault injection for tests (`?debug=faults`): a worker crash or a lost GPU device. */
+  injectFault(kind: 'crash' | 'lose-device'): Promise<void> {
+    return this.conn.api.injectFault(kind);
+  }
+
+  /**
+   * Restarts the worker on `name` (null: the fastest in its probe) and sends it the loaded model
+   * and images again. Refused (false) while a run is in progress.
+   */
+  useBackend(name: string | null): boolean {
+    const run = store.studio.getState().run.status;
+    if (run === 'running' || run === 'cancelling') return false;
+    store.setBackendChoice(name);
+    this.crashes = 0;
+    this.restart(`The compute worker was switched to ${name ?? 'the fastest backend'}.`, false);
+    return true;
   }
 
   /** Asks the run to stop; terminates and restarts the worker if it has not within a few seconds. */
@@ -194,7 +358,7 @@ export class WorkerClient {
       this.cancelTimer = null;
       if (id !== this.runId || store.studio.getState().run.status !== 'cancelling') return;
       this.runId++;
-      store.endRun('cancelled', null);
+      this.endRun('cancelled', null);
       this.crashes = 0;
       this.restart('The run did not stop within a few seconds, so the worker was stopped.', false);
     }, CANCEL_GRACE_MS);

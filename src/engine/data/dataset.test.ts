@@ -50,6 +50,13 @@ describe('buildDataset', () => {
     expect(progress).toEqual([1, 2, 3]);
   });
 
+  it('refuses more class folders than the model has classes, naming the dropped folder', async () => {
+    const files = ['a', 'b', 'c'].map((c, i) => image(`pets/${c}/x.png`, i));
+    const e = await failure(files, { numClasses: 2 });
+    expect(e.file).toBe('pets');
+    expect(e.message).toBe('pets: 3 class folders but the model has 2 classes. Name folders by class index (0..1) or add a classes.txt.');
+  });
+
   it('refuses a folder index beyond the model classes, naming the folder', async () => {
     const e = await failure([image('12/a.png', 1), image('3/b.png', 2)], { numClasses: 10 });
     expect(e.file).toBe('12');
@@ -129,9 +136,15 @@ describe('buildDataset', () => {
   it('refuses a drop with zero usable images', async () => {
     const none = await failure([text('readme.txt', 'hi'), text('.DS_Store', '')]);
     expect(none.file).toBe('images');
-    expect(none.message).toBe('images: none of the 2 dropped file(s) is an image. Drop a folder of JPEG, PNG or WebP images.');
+    expect(none.message).toBe('images: no image among the 2 dropped file(s) (readme.txt, .DS_Store). Drop a folder of JPEG, PNG or WebP images.');
     const broken = await failure([text('a.jpg', 'no'), text('b.png', 'no')]);
     expect(broken.message).toBe('images: none of the 2 image file(s) could be used (first problem: a.jpg: not a JPEG, PNG or WebP image).');
+    // A dropped folder is named, and its files listed (a few of them).
+    const notes = ['a', 'b', 'c', 'd'].map((n) => text(`holiday/${n}.txt`, n));
+    const folder = await failure(notes);
+    expect(folder.file).toBe('holiday');
+    expect(folder.message).toBe('holiday: no image among the 4 dropped file(s) (a.txt, b.txt, c.txt, and 1 more). Drop a folder of JPEG, PNG or WebP images.');
+    expect((await failure([text('cam/x.jpg', 'no')])).message).toMatch(/^cam: none of the 1 image file\(s\) could be used \(first problem: cam\/x\.jpg: /);
   });
 
   it('stops with an AbortError when the signal fires', async () => {

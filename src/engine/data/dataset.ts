@@ -35,6 +35,13 @@ function isKnownNonImage(path: string): boolean {
   return NOT_IMAGES.test(name) || name.startsWith('.') || path.split('/').includes('__MACOSX') || /^(thumbs\.db|desktop\.ini)$/i.test(name);
 }
 
+/** The folder every dropped file sits in (the name of a dropped folder), else "images". */
+function dropName(paths: string[]): string {
+  const tops = new Set(paths.map((p) => (p.includes('/') ? p.slice(0, p.indexOf('/')) : '')));
+  const [top] = tops;
+  return tops.size === 1 && top ? top : 'images';
+}
+
 /** The shallowest classes.txt / labels.txt among the files, parsed. */
 function findClassList(files: NamedBytes[]): string[] | null {
   const lists = files
@@ -43,7 +50,7 @@ function findClassList(files: NamedBytes[]): string[] | null {
   return lists[0] ? parseClassList(new TextDecoder().decode(lists[0].bytes)) : null;
 }
 
-/** Decodes, sizes and labels the images among `files`; InputError ('images') when none is usable. */
+/** Decodes, sizes and labels the images among `files`; InputError naming the dropped folder when none is usable. */
 export async function buildDataset(
   files: NamedBytes[],
   decode: ImageDecoder,
@@ -52,8 +59,10 @@ export async function buildDataset(
 ): Promise<{ dataset: Dataset; summary: DatasetSummary }> {
   const candidates = files.map((f) => ({ ...f, path: normalizePath(f.path) })).filter((f) => !isKnownNonImage(f.path));
   candidates.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const where = dropName(files.map((f) => normalizePath(f.path)));
   if (candidates.length === 0) {
-    throw new InputError('images', `images: none of the ${files.length} dropped file(s) is an image. Drop a folder of JPEG, PNG or WebP images.`);
+    const names = files.slice(0, 3).map((f) => baseName(normalizePath(f.path))).join(', ') + (files.length > 3 ? `, and ${files.length - 3} more` : '');
+    throw new InputError(where, `${where}: no image among the ${files.length} dropped file(s) (${names}). Drop a folder of JPEG, PNG or WebP images.`);
   }
   const classList = opts.classList ?? findClassList(files);
   const plan = planLabels(candidates.map((f) => f.path), opts.numClasses, classList);
@@ -82,7 +91,7 @@ export async function buildDataset(
   }
   if (count === 0) {
     const first = skipped[0]?.message ?? '';
-    throw new InputError('images', `images: none of the ${candidates.length} image file(s) could be used (first problem: ${first}).`);
+    throw new InputError(where, `${where}: none of the ${candidates.length} image file(s) could be used (first problem: ${first}).`);
   }
   const labelled = plan.source !== 'none';
   const dataset: Dataset = {

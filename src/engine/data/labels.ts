@@ -123,7 +123,7 @@ export function planLabels(paths: string[], numClasses: number, classList: strin
       if (names.length > numClasses) {
         throw new InputError(
           root === '' ? 'images' : root,
-          `images: ${names.length} class folders but the model has ${numClasses} classes. Name folders by class index (0..${numClasses - 1})` +
+          `${root === '' ? 'images' : root}: ${names.length} class folders but the model has ${numClasses} classes. Name folders by class index (0..${numClasses - 1})` +
             `${classList ? '' : ' or add a classes.txt'}.`,
         );
       }

@@ -5,6 +5,7 @@
 import type { NamedBytes } from '../../core/session-types';
 import { InputError, errorMessage } from '../errors';
 import { baseName, depth, dirName, normalizePath } from '../paths';
+import { jsonErrorOffset, lineAndColumn } from './json-error';
 
 /** A parsed, validated layers-model model.json. */
 export interface ModelJsonFile {
@@ -105,15 +106,17 @@ function bytesToText(bytes: ArrayBuffer): string {
   return new TextDecoder('utf-8').decode(bytes).replace(/^\uFEFF/, '');
 }
 
-/** Turns "... at position 42" into "... at line 3" so the user can find it; drops V8's quoted excerpt. */
+/**
+ * Turns "... at position 42" into "... at line 3" so the user can find it; drops V8's quoted
+ * excerpt. Messages without a position (V8's "Unexpected token") get it from our own scan.
+ */
 function describeJsonError(message: string, text: string): string {
   const firstLine = message.split('\n')[0] ?? message;
   const what = firstLine
-    .replace(/,\s*".*$/, '')
+    .replace(/,\s*(\.\.\.)?".*$/, '')
     .replace(/\s*(in JSON )?at position \d+.*$/, '')
     .trim();
   const m = /position (\d+)/.exec(message);
-  if (!m) return what;
-  const line = text.slice(0, Number(m[1])).split('\n').length;
-  return `${what} at line ${line}`;
+  const offset = m ? Number(m[1]) : jsonErrorOffset(text);
+  return offset < 0 ? what : `${what} at line ${lineAndColumn(text, offset).line}`;
 }

@@ -15,6 +15,9 @@ import { PhaseProgress } from './progress';
 import { setModelWeights, toTensorDataAll } from '../tensor-data';
 import { disposeAll, snapshot } from './weights';
 
+/** Steps between two memory readings (tf.memory() is cheap; the series need not be dense). */
+const MEMORY_EVERY = 5;
+
 /** A scored set of weights. */
 export interface Checkpoint {
   metrics: Metrics;
@@ -125,6 +128,10 @@ export async function runDst(
         step++;
         stepTime += performance.now() - s0;
         ctx.emit({ type: 'train-step', step, totalSteps: total, epoch, loss, tau, lr: stepLr, msPerStep: stepTime / step });
+        if (step % MEMORY_EVERY === 0 || step === 1 || step === total) {
+          const mem = tf.memory();
+          ctx.emit({ type: 'memory', step, numTensors: mem.numTensors, numBytes: mem.numBytes });
+        }
         minLoss = Math.min(minLoss, loss);
         if (!Number.isFinite(loss)) {
           result.divergence = `Training diverged at step ${step} (loss ${loss}); lr ${lr} is too high for this model. Kept the best checkpoint; try a lower learning rate.`;

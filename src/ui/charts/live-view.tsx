@@ -1,6 +1,7 @@
 import { PhaseStepper } from '../components/phase-stepper';
 import { useStudio } from '../store';
 import { ChurnChart, EvalChart, SearchChart, TrainChart } from './train-charts';
+import { MemoryChart } from './memory-chart';
 import { SparsityChart } from './sparsity-chart';
 
 const NO_LAYERS: never[] = [];
@@ -34,6 +35,7 @@ export function LiveView() {
           <TrainChart data={run.train} y="lr" />
           <EvalChart data={run.evals} />
           <ChurnChart data={run.churn} />
+          <MemoryChart data={run.memory} />
         </div>
       )}
       {run.log.length > 0 && (

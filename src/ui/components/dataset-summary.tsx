@@ -106,7 +106,8 @@ export function DatasetSummaryView() {
           <ul className="skipped">
             {dataset.skipped.map((p, i) => (
               <li key={`${p.file ?? ''}-${i}`}>
-                <span className="mono">{p.file ?? '(input)'}</span>: {p.message}
+                {/* Engine messages start with the file already; it is shown once, in mono. */}
+                <span className="mono">{p.file ?? '(input)'}</span>: {p.file && p.message.startsWith(`${p.file}: `) ? p.message.slice(p.file.length + 2) : p.message}
               </li>
             ))}
           </ul>

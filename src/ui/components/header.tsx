@@ -1,6 +1,7 @@
 import { useStudio } from '../store';
+import { BackendSelect, ProbeTable } from './backend-choice';
 
-/** Title, the one-line idea, and which backend computes (with why faster ones were skipped). */
+/** Title, the one-line idea, and which backend computes: the probe's figures, why, and a choice of another. */
 export function Header() {
   const backend = useStudio((s) => s.backend);
   const worker = useStudio((s) => s.worker);
@@ -21,13 +22,15 @@ export function Header() {
           <span className="label">Backend</span>{' '}
           <strong data-testid="backend-name" className={`badge badge-${backend?.name ?? 'none'}`}>
             {status ?? backend?.name ?? '…'}
-          </strong>
+          </strong>{' '}
+          <BackendSelect />
         </div>
         {backend?.adapter && (
           <div className="adapter" data-testid="backend-adapter" title="GPU adapter">
             {backend.adapter}
           </div>
         )}
+        {backend?.probes && <ProbeTable probes={backend.probes} current={backend.name} />}
         {backend && backend.notes.length > 0 && (
           <ul className="backend-notes" data-testid="backend-notes">
             {backend.notes.map((n) => (

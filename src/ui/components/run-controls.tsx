@@ -1,5 +1,7 @@
 import { cancelRun, startRun } from '../actions';
+import { resumeSavedRun } from '../history/history-actions';
 import { useStudio, type StudioState } from '../store';
+import { WorkerMemoryNote } from './worker-memory';
 
 /** Why Run is disabled, in words, or null when it can start. */
 function blocker(s: StudioState, valid: boolean): string | null {
@@ -21,23 +23,46 @@ const STATUS_TEXT: Record<string, string> = {
   done: 'Finished.',
   failed: 'Failed.',
   cancelled: 'Cancelled.',
+  interrupted: 'Interrupted.',
 };
 
 export function RunControls({ valid }: { valid: boolean }) {
   const status = useStudio((s) => s.run.status);
   const why = useStudio((s) => blocker(s, valid));
   const running = status === 'running' || status === 'cancelling';
+  const id = useStudio((s) => s.run.id);
+  const step = useStudio((s) => s.run.checkpointStep);
+  const ready = useStudio((s) => s.worker === 'ready' && s.busy === null);
+  const stopped = status === 'interrupted' || status === 'cancelled' || status === 'failed';
   return (
     <div className="run-controls">
       <button type="button" className="primary" data-testid="run-button" disabled={running || why !== null} onClick={startRun}>
-        {status === 'done' || status === 'cancelled' || status === 'failed' ? 'Run again' : 'Run'}
+        {status === 'idle' ? 'Run' : 'Run again'}
       </button>
+      {stopped && id && step !== null && (
+        <button
+          type="button"
+          className="primary"
+          data-testid="resume-button"
+          disabled={!ready}
+          title="Continue this run from its last checkpoint, with its settings"
+          onClick={() => void resumeSavedRun(id)}
+        >
+          Resume from step {step}
+        </button>
+      )}
       <button type="button" className="secondary" data-testid="cancel-button" disabled={status !== 'running'} onClick={cancelRun}>
         Cancel
       </button>
       <span className="run-status" data-testid="run-status" data-status={status}>
         {why ?? STATUS_TEXT[status]}
       </span>
+      {running && step !== null && (
+        <span className="muted small" data-testid="checkpoint-step" data-step={step} title="A reload, a crash or a lost GPU resumes from here">
+          Saved at step {step}
+        </span>
+      )}
+      {!running && <WorkerMemoryNote />}
     </div>
   );
 }

@@ -20,6 +20,22 @@ export function masksZip(a: RunArtifacts): Uint8Array {
   return zipSync({ 'masks.json': strToU8(a.masksJson), 'masks.bin': new Uint8Array(a.masks) }, { level: 6 });
 }
 
+/** Everything a run produced in one archive: model, masks, N:M file, recipe and report. */
+export function runZip(a: RunArtifacts): Uint8Array {
+  return zipSync(
+    {
+      'model.json': strToU8(a.modelJson),
+      [weightFileName(a.modelJson)]: new Uint8Array(a.weights),
+      'masks.json': strToU8(a.masksJson),
+      'masks.bin': new Uint8Array(a.masks),
+      ...(a.nmPacked ? { 'nm-packed.ptsnm': new Uint8Array(a.nmPacked) } : {}),
+      'recipe.json': strToU8(a.recipeJson),
+      'report.json': strToU8(JSON.stringify(a.report, null, 2)),
+    },
+    { level: 6 },
+  );
+}
+
 /** "mobilenet-sparse-50" style stem for the downloaded files. */
 export function fileStem(modelName: string, sparsity: number): string {
   const name = modelName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'model';
