@@ -5,10 +5,11 @@
  * result as a run that was never interrupted. The demo on wasm keeps these fast.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { strFromU8, unzipSync } from 'fflate';
 import type { RunReport } from '../src/core/events';
-import { openStudio, setOption, waitIdle } from './helpers';
+import { REPO, openStudio, setOption, waitIdle } from './helpers';
 
 /** 2 epochs of 15 steps with 3 held-out evaluations (each saves a checkpoint); no search. */
 const SHORT: Record<string, string | number> = { distribution: 'uniform', sparsity: 0.7, epochs: 2, batchSize: 16, evalsPerRun: 3 };
@@ -92,6 +93,7 @@ test('finished runs survive a reload: listed, reopened, downloaded and compared'
   await expect(finals.nth(0)).toHaveText(`${(second.final.top1! * 100).toFixed(1)}%`);
   await expect(finals.nth(1)).toHaveText(`${(first.final.top1! * 100).toFixed(1)}%`);
   await expect(page.getByTestId('compare-loss')).toHaveAttribute('data-points', /[1-9]/);
+  await page.screenshot({ path: path.join(REPO, 'test-results', 'runs-compare.png'), fullPage: true });
 
   // Deleting one leaves the other.
   await rows.nth(0).getByTestId('run-delete').click();

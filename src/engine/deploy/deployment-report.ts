@@ -1,3 +1,4 @@
+import { throwIfAborted } from '../../core/abort';
 import type * as tf from '@tensorflow/tfjs';
 import { gzipSync } from 'fflate';
 import { layerSizes, totalSizes } from '../../core/deploy/sizes';
@@ -29,6 +30,8 @@ export async function deploymentReport(args: {
   sparse: tf.LayersModel;
   backend: string;
   measureLatency: boolean;
+  /** Cancels between the latency measurements. */
+  signal?: { aborted: boolean };
 }): Promise<DeploymentReport> {
   const layers = args.kernels.map((k) => {
     const sizes = layerSizes({ name: k.summary.name, shape: k.summary.shape, weights: k.weights, ...(k.nm ? { nm: k.nm } : {}) });
@@ -51,7 +54,9 @@ export async function deploymentReport(args: {
   let latency: DeploymentReport['latency'] = null;
   if (args.measureLatency) {
     const shape = [1, ...(args.dense.inputs[0]!.shape.slice(1) as number[])];
+    throwIfAborted(args.signal);
     const dense = await measureLatency(args.dense, shape, LATENCY_RUNS);
+    throwIfAborted(args.signal);
     const sparse = await measureLatency(args.sparse, shape, LATENCY_RUNS);
     const speedup = dense.median / Math.max(sparse.median, 1e-9);
     const note =

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { throwIfAborted } from '../../core/abort';
 import type { LayerReport, Metrics, Phase, ProgressCallback, RunReport } from '../../core/events';
 import { scoreLogits } from '../../core/metrics/score';
 import { keepCount } from '../../core/masks/magnitude';
@@ -156,6 +157,7 @@ export async function runPipeline(inputs: RunInputs, o: PruneOptions, emit: Prog
     emit({ type: 'metrics', which: 'final', metrics: finalMetrics });
 
     phase('export', 'Writing the sparse model, masks and report');
+    throwIfAborted(signal);
     // Pruned weights become exactly +0 (w * mask leaves -0 for negative w).
     for (const k of kernels) {
       tf.tidy(() => {
@@ -175,7 +177,9 @@ export async function runPipeline(inputs: RunInputs, o: PruneOptions, emit: Prog
       sparse: model,
       backend: inputs.backend,
       measureLatency: true,
+      signal,
     });
+    throwIfAborted(signal);
     const nmLayers = layers.flatMap((l, i) => {
       const nm = nmOf(i);
       return nm ? [{ name: l.name, shape: l.shape, weights: sparseKernels[i]!, ...nm }] : [];

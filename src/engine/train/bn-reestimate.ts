@@ -50,23 +50,30 @@ export async function reestimateBatchNorm(
       return original.call(layer, inputs, kwargs);
     };
   });
+  let done = false;
   try {
     for (const x of batches) {
-      throwIfAborted(signal);
-      tf.tidy(() => {
-        const noisy = noiseStd > 0 ? tf.add(x, tf.randomNormal(x.shape, 0, noiseStd, 'float32', seed + count)) : x;
-        model.apply(noisy, { training: true });
-      });
-      x.dispose();
+      try {
+        throwIfAborted(signal);
+        tf.tidy(() => {
+          const noisy = noiseStd > 0 ? tf.add(x, tf.randomNormal(x.shape, 0, noiseStd, 'float32', seed + count)) : x;
+          model.apply(noisy, { training: true });
+        });
+      } finally {
+        x.dispose();
+      }
       count++;
       // Let the event loop breathe between batches (UI, cancel messages).
       await tf.nextFrame();
     }
+    done = true;
   } finally {
     bns.forEach((layer, i) => {
       if (ownCall[i]) layer.call = originals[i]!;
       else delete (layer as { call?: unknown }).call;
     });
+    // Cancelled or failed: the partial sums go with it.
+    if (!done) for (const acc of sums) tf.dispose([acc.mean, acc.variance].filter((t): t is tf.Tensor => t !== null));
   }
   bns.forEach((layer, i) => {
     const acc = sums[i]!;
