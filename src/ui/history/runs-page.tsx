@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { bytes, duration, pct } from '../format';
 import type { RunRecord } from '../persist/db';
 import { useStudio } from '../store';
@@ -54,6 +54,13 @@ export function RunsPage() {
   const runs = useStudio((s) => s.runs);
   const busy = useStudio((s) => s.run.status === 'running' || s.run.status === 'cancelling');
   const [picked, setPicked] = useState<string[]>([]);
+  const [usage, setUsage] = useState<string | null>(null);
+  useEffect(() => {
+    void navigator.storage
+      ?.estimate()
+      .then((e) => setUsage(`${bytes(e.usage ?? 0)} of this browser's storage in use (quota ${bytes(e.quota ?? 0)}).`))
+      .catch(() => undefined);
+  }, [runs]);
   if (runs === null) return <section className="panel">Reading saved runs…</section>;
   const chosen = runs.filter((r) => picked.includes(r.id));
   return (
@@ -61,7 +68,7 @@ export function RunsPage() {
       <h2>Runs</h2>
       <p className="muted small">
         Saved in this browser as they run (settings, charts, results, the sparse model, and a checkpoint to resume from). Tick two or more to
-        compare them.
+        compare them.{usage ? ` ${usage}` : ''}
       </p>
       {runs.length === 0 ? (
         <p data-testid="runs-empty">No runs yet: a run appears here as soon as it starts.</p>

@@ -36,7 +36,8 @@ function Timings({ report }: { report: RunReport }) {
 /** Dense vs one-shot vs returned, which model came back and why, per-layer table and downloads. */
 export function ResultPanel() {
   const run = useStudio((s) => s.run);
-  const modelName = useStudio((s) => s.model?.name ?? 'model');
+  // A reopened saved run names its files after its own model, not the one loaded now.
+  const modelName = useStudio((s) => s.run.modelName ?? s.model?.name ?? 'model');
   const report = run.report;
   const artifacts = run.artifacts;
   if (!report && !run.metrics.dense) return null;
