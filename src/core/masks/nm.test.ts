@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../rng';
-import { nmFits, nmGroupIndices, nmGroupStart, nmMask, nmSparsity } from './nm';
+import { groupStart, nmGeometry } from '../nm/groups';
+import { nmFits, nmMask, nmSparsity } from './nm';
 
 describe('nmFits', () => {
   it('needs an input axis divisible by m', () => {
@@ -10,27 +11,6 @@ describe('nmFits', () => {
     expect(nmFits([3, 4], 2)).toBe(false); // in = 3
     expect(nmFits([5, 8, 10], 4)).toBe(true); // Conv1D [k, in, out]
     expect(nmFits([12], 4)).toBe(false);
-  });
-});
-
-describe('nmGroupIndices', () => {
-  it('counts groups and the stride between members', () => {
-    expect(nmGroupIndices([1, 1, 4, 2], 4)).toMatchObject({ groups: 2, stride: 2 });
-    expect(nmGroupIndices([4, 3], 2)).toMatchObject({ groups: 6, stride: 3 });
-    expect(nmGroupIndices([3, 3, 8, 2], 4)).toEqual({ groups: 36, stride: 2, outer: 9, channels: 8, inner: 2 });
-    expect(() => nmGroupIndices([3, 3, 3, 8], 4)).toThrow();
-  });
-
-  it('group starts cover every weight exactly once', () => {
-    const shape = [3, 2, 8, 5];
-    const m = 4;
-    const layout = nmGroupIndices(shape, m);
-    const hits = new Uint8Array(3 * 2 * 8 * 5);
-    for (let g = 0; g < layout.groups; g++) {
-      const s = nmGroupStart(layout, m, g);
-      for (let t = 0; t < m; t++) hits[s + t * layout.stride]!++;
-    }
-    expect(hits.every((h) => h === 1)).toBe(true);
   });
 });
 
@@ -64,14 +44,14 @@ describe('nmMask', () => {
     const shape = [3, 3, 16, 6];
     const w = Array.from({ length: 3 * 3 * 16 * 6 }, () => r.normal());
     const mask = nmMask(w, shape, 2, 8);
-    const layout = nmGroupIndices(shape, 8);
+    const layout = nmGeometry(shape, 8);
     for (let g = 0; g < layout.groups; g++) {
-      const s = nmGroupStart(layout, 8, g);
+      const s = groupStart(layout, g);
       let kept = 0;
       let minKept = Infinity;
       let maxDropped = -Infinity;
       for (let t = 0; t < 8; t++) {
-        const i = s + t * layout.stride;
+        const i = s + t * layout.out;
         if (mask[i]) {
           kept++;
           minKept = Math.min(minKept, Math.abs(w[i]!));
