@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { NamedBytes } from '../../core/session-types';
 import { decodeNode } from '../../node/decode';
 import { InputError } from '../errors';
-import { buildDataset, parseClassList, splitHeldOut } from './dataset';
+import { buildDataset, parseClassList, splitHeldOut, thumbnailPicks } from './dataset';
 import type { InputGeometry } from './preprocess';
 
 const GEO: InputGeometry = { height: 4, width: 4, channels: 3, squeezeChannel: false };
@@ -183,5 +183,12 @@ describe('splitHeldOut', () => {
     expect(s.heldOut.length).toBe(3);
     expect(splitHeldOut(2, 0.01, 1, null).heldOut.length).toBe(1);
     expect(splitHeldOut(5, 0, 1, null)).toEqual({ calib: [0, 1, 2, 3, 4], heldOut: [] });
+  });
+});
+
+describe('thumbnailPicks', () => {
+  it('takes the classes in turn, so every class shows', () => {
+    expect(thumbnailPicks([0, 0, 0, 1, 1, 2], 6)).toEqual([0, 3, 5, 1, 4, 2]);
+    expect(thumbnailPicks(null, 3)).toEqual([0, 1, 2]);
   });
 });

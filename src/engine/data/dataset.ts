@@ -116,8 +116,8 @@ export async function buildDataset(
     labelled,
     perClass: [...perClass.entries()].sort((a, b) => a[0] - b[0]).map(([classIndex, n]) => ({ classIndex, name: nameOf(classIndex), count: n })),
     labelSource: plan.source,
-    thumbnails: paths.slice(0, THUMBNAILS).map((path, i) => ({
-      path,
+    thumbnails: thumbnailPicks(labelled ? labels : null, count).map((i) => ({
+      path: paths[i]!,
       width,
       height,
       rgba: storedToRgba(dataset, i),
@@ -126,6 +126,23 @@ export async function buildDataset(
     warnings,
   };
   return { dataset, summary };
+}
+
+/** Which images to show as thumbnails: the first of each class in turn, so every class shows. */
+export function thumbnailPicks(labels: readonly number[] | null, count: number): number[] {
+  if (!labels) return Array.from({ length: Math.min(count, THUMBNAILS) }, (_, i) => i);
+  const byClass = new Map<number, number[]>();
+  for (let i = 0; i < count; i++) {
+    const list = byClass.get(labels[i]!) ?? [];
+    list.push(i);
+    byClass.set(labels[i]!, list);
+  }
+  const queues = [...byClass.entries()].sort((a, b) => a[0] - b[0]).map(([, list]) => list);
+  const out: number[] = [];
+  for (let round = 0; out.length < Math.min(count, THUMBNAILS); round++) {
+    for (const q of queues) if (round < q.length && out.length < THUMBNAILS) out.push(q[round]!);
+  }
+  return out;
 }
 
 function abortError(): Error {
