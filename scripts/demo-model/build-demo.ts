@@ -140,6 +140,8 @@ async function saveModel(model: tf.LayersModel): Promise<void> {
         convertedBy: null,
         modelTopology: a.modelTopology,
         weightsManifest: [{ paths: [SHARD], weights: a.weightSpecs }],
+        // Read by the studio and the CLI: the model was trained on x / 127.5 - 1.
+        userDefinedMetadata: { preprocess: 'symmetric' },
       };
       writeFileSync(join(MODEL_DIR, 'model.json'), JSON.stringify(json));
       writeFileSync(join(MODEL_DIR, SHARD), new Uint8Array(data));

@@ -23,6 +23,8 @@ export async function exportLayersModel(model: tf.LayersModel): Promise<Exported
         convertedBy: 'pts-studio',
         modelTopology: artifacts.modelTopology,
         weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs ?? [] }],
+        // Kept from the source model (e.g. its preprocessing), so the sparse model reloads the same way.
+        ...(artifacts.userDefinedMetadata ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
       };
       exported = { modelJson: JSON.stringify(json), weights };
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.byteLength } };

@@ -17,7 +17,9 @@ export async function loadModelFromFiles(files: NamedBytes[]): Promise<tf.Layers
   const { weightSpecs, weightData } = assembleWeights(mj.path, mj.weightsManifest, files);
   try {
     // trainingConfig is left out: the studio compiles nothing, and an unknown loss must not block loading.
-    return await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: mj.modelTopology, weightSpecs, weightData }));
+    return await tf.loadLayersModel(
+      tf.io.fromMemory({ modelTopology: mj.modelTopology, weightSpecs, weightData, ...(mj.userDefinedMetadata ? { userDefinedMetadata: mj.userDefinedMetadata } : {}) }),
+    );
   } catch (e) {
     throw rephrase(errorMessage(e), mj.path, mj.modelConfig);
   }

@@ -19,6 +19,8 @@ export interface ModelJsonFile {
   modelConfig: { class_name: string; config: unknown };
   /** weightsManifest as written (checked in detail by the weight assembler). */
   weightsManifest: unknown[];
+  /** userDefinedMetadata as written, when it is an object (e.g. { preprocess: 'symmetric' }). */
+  userDefinedMetadata?: Record<string, unknown>;
 }
 
 const HOW_TO_GET =
@@ -94,6 +96,7 @@ export function readModelJson(files: NamedBytes[]): ModelJsonFile {
     modelTopology: topology,
     modelConfig: { class_name: config['class_name'], config: config['config'] },
     weightsManifest: manifest,
+    ...(isRecord(json['userDefinedMetadata']) ? { userDefinedMetadata: json['userDefinedMetadata'] } : {}),
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ModelSummary, Preprocess } from '../../core/session-types';
+import { PREPROCESS_PRESETS } from '../../core/options';
 import { InputError } from '../errors';
 import { inputGeometry } from '../data/preprocess';
 import { findPrunableKernels, leafLayers } from './kernels';
@@ -72,9 +73,15 @@ export function summarizeModel(model: tf.LayersModel, name: string): ModelSummar
     prunable,
     prunableParams: prunable.reduce((s, k) => s + k.params, 0),
     hasBatchNorm: (layerClasses['BatchNormalization'] ?? 0) > 0,
-    suggestedPreprocess: guessPreprocess(model.name, layers),
+    suggestedPreprocess: declaredPreprocess(model) ?? guessPreprocess(model.name, layers),
     warnings,
   };
+}
+
+/** The preprocessing a model.json declares in userDefinedMetadata.preprocess, if a known one. */
+function declaredPreprocess(model: tf.LayersModel): Preprocess | null {
+  const meta = model.getUserDefinedMetadata() as { preprocess?: unknown } | undefined;
+  return PREPROCESS_PRESETS.find((p) => p === meta?.preprocess) ?? null;
 }
 
 /** Keras-applications naming tells the preprocessing: MobileNet/Inception/Xception use x/127.5-1. */
