@@ -6,6 +6,7 @@
  * trainer takes them.
  */
 import * as tf from '@tensorflow/tfjs';
+import { registerTrainingGradients } from '../train/batchnorm-grad';
 
 /** Knobs of the probe; the defaults keep it to about a second on a slow backend. */
 export interface ProbeOptions {
@@ -137,6 +138,8 @@ function median(values: number[]): number {
 export async function probeTraining(options: ProbeOptions = {}): Promise<ProbeResult> {
   const { batch = 8, inputShape = [32, 32, 3], steps = 3, budgetMs = 3000 } = options;
   const now = options.now ?? (() => performance.now());
+  // The probe trains the way the studio does, with its gradients.
+  registerTrainingGradients();
   const model = probeNet(inputShape);
   const x = tf.randomNormal([batch, ...inputShape], 0, 1, 'float32', 7);
   const labels = Array.from({ length: batch }, (_, i) => i % CLASSES);

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { TrainerState } from '../../core/checkpoint';
 import { deviceMask, type MaskSpec } from '../masks/device-masks';
 import { fromTensorData, toTensorDataAll } from '../tensor-data';
+import { registerTrainingGradients } from './batchnorm-grad';
 import { objectiveLoss, type ObjectiveParams } from './objective';
 
 /** One kernel under dynamic sparse training. */
@@ -53,6 +54,7 @@ export class MaskedTrainer {
     kernels: MaskedKernel[],
     private readonly sgd: SgdSettings,
   ) {
+    registerTrainingGradients();
     const masked = new Set(kernels.map((k) => k.variable.read().id));
     this.states = kernels.map((kernel) => {
       const current = kernel.variable.read();

@@ -8,7 +8,7 @@ import { compose } from './compose';
 import { fitPads } from './explicit-pad';
 
 /** dy with stride - 1 zeros after every row and column: [b, oh * sh, ow * sw, c]. */
-function spread(dy: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D {
+export function spread(dy: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D {
   if (sh === 1 && sw === 1) return dy;
   const [b, oh, ow, c] = dy.shape;
   const grid = tf.reshape(dy, [b, oh, 1, ow, 1, c]);

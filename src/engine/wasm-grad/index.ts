@@ -1,12 +1,14 @@
 /**
  * Kernels the TF.js wasm backend lacks for training conv nets (4.22: the filter gradient of
- * Conv2D, both gradients of DepthwiseConv2dNative), composed from ops wasm runs fast.
+ * Conv2D, both gradients of DepthwiseConv2dNative), and one it runs slowly (the input gradient
+ * of Conv2D), composed from ops wasm runs fast.
  */
 import * as tf from '@tensorflow/tfjs';
 // Registers wasm's own kernels first, so the check below sees them.
 import '@tensorflow/tfjs-backend-wasm';
 import type { KernelConfig } from '@tensorflow/tfjs';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
+import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter';
 import { depthwiseBackpropInputConfig } from './depthwise-backprop-input';
 
@@ -15,17 +17,26 @@ export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
   conv2DBackpropFilterConfig,
   depthwiseBackpropFilterConfig,
   depthwiseBackpropInputConfig,
+  conv2DBackpropInputConfig,
 ];
+
+/** Kernels wasm has but that ours outrun: registered in place of wasm's. */
+const REPLACES: readonly string[] = [tf.Conv2DBackpropInput];
 
 /**
  * Registers each kernel of WASM_TRAINING_KERNELS that wasm does not already have (a later TF.js
- * may ship its own). Idempotent; call any time before the first training step. Returns the names
+ * may ship its own), and those of REPLACES in place of wasm's. Idempotent; call any time before the first training step. Returns the names
  * registered by this call.
  */
 export function registerWasmTrainingKernels(): string[] {
   const added: string[] = [];
   for (const config of WASM_TRAINING_KERNELS) {
-    if (tf.getKernel(config.kernelName, config.backendName) !== undefined) continue;
+    const existing = tf.getKernel(config.kernelName, config.backendName);
+    if (existing?.kernelFunc === config.kernelFunc) continue;
+    if (existing !== undefined) {
+      if (!REPLACES.includes(config.kernelName)) continue;
+      tf.unregisterKernel(config.kernelName, config.backendName);
+    }
     tf.registerKernel(config);
     added.push(config.kernelName);
   }

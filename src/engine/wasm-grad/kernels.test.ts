@@ -117,7 +117,7 @@ beforeAll(async () => {
 
 describe('registerWasmTrainingKernels', () => {
   it('fills exactly the gaps wasm 4.22 has, once', () => {
-    expect(registered).toEqual([tf.Conv2DBackpropFilter, tf.DepthwiseConv2dNativeBackpropFilter, tf.DepthwiseConv2dNativeBackpropInput]);
+    expect(registered).toEqual([tf.Conv2DBackpropFilter, tf.DepthwiseConv2dNativeBackpropFilter, tf.DepthwiseConv2dNativeBackpropInput, tf.Conv2DBackpropInput]);
     for (const name of registered) expect(tf.getKernel(name, 'wasm')).toBeDefined();
     expect(registerWasmTrainingKernels()).toEqual([]);
   });
@@ -179,6 +179,38 @@ describe('DepthwiseConv2dNativeBackpropInput on wasm matches a scalar reference 
       { strides: c.strides, pad: c.pad, dilations: c.dilations ?? 1, dimRoundingMode: 'floor', inputShape: c.x },
       reference(c, true, dyv, null, wv),
       (c.dilations ?? 1) === 1,
+    );
+    expect(err).toBeLessThan(1e-5);
+  });
+});
+
+describe('Conv2DBackpropInput on wasm (ours, in place of wasm\'s) matches a scalar reference and cpu', () => {
+  it.each(CONV.map((c) => [label(c), c] as const))('%s', async (_, c) => {
+    const dy = dyShape(c, false);
+    const [dyv, wv] = [normals(size(dy), 9), normals(size(c.filter), 10)];
+    const err = await check(
+      tf.Conv2DBackpropInput,
+      { dy: [dy, dyv], filter: [c.filter, wv] },
+      { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: 'floor', inputShape: c.x },
+      reference(c, false, dyv, null, wv),
+      true,
+    );
+    expect(err).toBeLessThan(1e-5);
+  });
+
+  it('handles NCHW', async () => {
+    const c = CONV[1]!;
+    const dy = dyShape(c, false);
+    const nchw = (s: Shape4): Shape4 => [s[0], s[3], s[1], s[2]];
+    const toNchw = (v: Float32Array, s: Shape4) => tf.tidy(() => tf.transpose(tf.tensor4d(v, s), [0, 3, 1, 2]).dataSync() as Float32Array);
+    const [dyv, wv] = [normals(size(dy), 11), normals(size(c.filter), 12)];
+    const want = reference(c, false, dyv, null, wv);
+    const err = await check(
+      tf.Conv2DBackpropInput,
+      { dy: [nchw(dy), toNchw(dyv, dy)], filter: [c.filter, wv] },
+      { strides: c.strides, pad: c.pad, dataFormat: 'NCHW', inputShape: nchw(c.x) },
+      toNchw(want, c.x),
+      true,
     );
     expect(err).toBeLessThan(1e-5);
   });
