@@ -68,9 +68,11 @@ test('demo at 2:4: N:M layers, the validity check and the deployment report', as
   expect(conv1.pattern).toBe('unstructured');
   expect(report.layers.filter((l) => l.pattern === '2:4').length).toBeGreaterThanOrEqual(3);
   expect(report.deployment!.nmValid).toBe(true);
-  // N:M masks must stay exact 0/1 on WebGPU: no divergence, and the trained model is returned.
+  // N:M masks must be right on WebGPU (exact 0/1, the N largest of each group): no divergence,
+  // and training beats the one-shot model (empty masks once slipped through a >= check here).
   expect(report.divergence).toBeNull();
-  expect(report.final.top1!).toBeGreaterThanOrEqual(report.oneShot.top1!);
+  expect(report.returned).toBe('trained');
+  expect(report.final.top1!).toBeGreaterThan(report.oneShot.top1!);
   const deployment = page.getByTestId('result-deployment');
   await expect(deployment).toBeVisible();
   await expect(deployment).toContainText(/2:4/);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { selectMagnitudeMask } from './magnitude-select';
 
 /** How one kernel is masked. */
 export type MaskSpec =
@@ -6,11 +7,17 @@ export type MaskSpec =
   | { kind: 'nm'; n: number; m: number }
   | { kind: 'dense' };
 
+/** Backends whose magnitude masks use threshold selection instead of tf.topk. */
+const SELECTING_BACKENDS = new Set(['webgl', 'webgpu']);
+
 /**
  * The 0/1 float mask of `w` on the active backend, without leaving the device. Magnitude masks
- * keep exactly `keep` weights (ties: lower flat index first, as tf.topk orders them, matching
- * src/core/masks/magnitude.ts); N:M masks keep the N largest |w| of every M consecutive input
- * channels (axis rank-2), ties to the lower index, by rank comparisons over all groups at once.
+ * keep exactly `keep` weights (ties: lower flat index first, matching src/core/masks/magnitude.ts):
+ * on GPU backends by threshold selection (magnitude-select.ts), since tf.topk there is a bitonic
+ * sort and scatterND loops over every kept index per output; on cpu/wasm by tf.topk, a native
+ * sort that beats the selection's [64, n] comparisons there. N:M masks keep the N largest |w| of
+ * every M consecutive input channels (axis rank-2), ties to the lower index, by rank comparisons
+ * over all groups at once.
  */
 export function deviceMask(w: tf.Tensor, spec: MaskSpec): tf.Tensor {
   return tf.tidy(() => {
@@ -18,6 +25,7 @@ export function deviceMask(w: tf.Tensor, spec: MaskSpec): tf.Tensor {
     if (spec.kind === 'dense' || (spec.kind === 'magnitude' && spec.keep >= n)) return tf.onesLike(w);
     if (spec.kind === 'magnitude') {
       if (spec.keep <= 0) return tf.zerosLike(w);
+      if (SELECTING_BACKENDS.has(tf.getBackend())) return tf.reshape(selectMagnitudeMask(w, spec.keep), w.shape);
       const { indices } = tf.topk(tf.abs(tf.reshape(w, [n])), spec.keep, false);
       const ones = tf.ones([spec.keep]);
       return tf.reshape(tf.scatterND(tf.reshape(indices, [spec.keep, 1]), ones, [n]), w.shape);
@@ -29,17 +37,18 @@ export function deviceMask(w: tf.Tensor, spec: MaskSpec): tf.Tensor {
     const pre = shape.slice(0, r - 2).reduce((a, b) => a * b, 1);
     const groups = inC / spec.m;
     if (!Number.isInteger(groups)) throw new Error(`N:M mask: ${inC} input channels are not a multiple of ${spec.m}`);
-    // [pre, groups, M, out] -> [pre, groups, out, M]; each weight's rank inside its group is
-    // the count of larger magnitudes (equal ones count when at a lower index), and the N of
-    // rank < N are kept. Comparisons only, so every backend yields exact 0/1 (no top-k).
-    const g = tf.transpose(tf.reshape(tf.abs(w), [pre, groups, spec.m, out]), [0, 1, 3, 2]);
-    const a = tf.expandDims(g, 4); // [.., M, 1]: this weight
-    const b = tf.expandDims(g, 3); // [.., 1, M]: the others
+    // [pre * groups, M, out]; each weight's rank inside its group is the count of larger
+    // magnitudes (equal ones count when at a lower index), and the N of rank < N are kept. The
+    // counted axis is last and nothing cast from bool is transposed: TF.js's WebGPU transpose of
+    // such a tensor fails to compile (sum over an inner axis transposes), which left every N:M
+    // mask empty there; the start-up mask self-test caught it. Rank 4 at most.
+    const g = tf.reshape(tf.abs(w), [pre * groups, spec.m, out]);
+    const a = tf.expandDims(g, 3); // [P, M, out, 1]: this weight
+    const b = tf.expandDims(tf.transpose(g, [0, 2, 1]), 1); // [P, 1, out, M]: the others
     const idx = tf.range(0, spec.m, 1, 'int32');
-    const lower = tf.less(tf.reshape(idx, [1, spec.m]), tf.reshape(idx, [spec.m, 1])); // [j < i]
+    const lower = tf.reshape(tf.less(tf.reshape(idx, [1, spec.m]), tf.reshape(idx, [spec.m, 1])), [1, spec.m, 1, spec.m]); // [j < i]
     const beats = tf.logicalOr(tf.greater(b, a), tf.logicalAnd(tf.equal(b, a), lower));
-    const rank = tf.sum(tf.cast(beats, 'float32'), 4);
-    const picked = tf.cast(tf.less(rank, spec.n), 'float32');
-    return tf.reshape(tf.transpose(picked, [0, 1, 3, 2]), shape);
+    const rank = tf.sum(tf.cast(beats, 'float32'), 3);
+    return tf.reshape(tf.cast(tf.less(rank, spec.n), 'float32'), shape);
   });
 }
