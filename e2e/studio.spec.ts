@@ -58,6 +58,28 @@ test('loads, times each backend, picks the fastest by its figures and opens with
   expect(problems).toEqual([]);
 });
 
+test('a reload reuses this browser\'s probe figures; "Measure again" times the backends afresh', async ({ page }) => {
+  await openStudio(page);
+  const probe = page.getByTestId('backend-probe');
+  await expect(probe).toHaveAttribute('data-cached', 'no');
+  const picked = await page.getByTestId('backend-name').textContent();
+  const figures = await probeFigures(page);
+
+  await page.reload();
+  await expect(page.getByTestId('backend-name')).toHaveText(picked!, { timeout: 120_000 });
+  await expect(probe).toHaveAttribute('data-cached', 'yes');
+  await expect(page.getByTestId('backend-notes')).toContainText("Figures from this browser's probe");
+  expect(await probeFigures(page)).toEqual(figures);
+  await waitIdle(page);
+  await expect(page.getByTestId('dataset-count')).toHaveText('300');
+
+  await page.getByTestId('probe-remeasure').click();
+  await expect(probe).toHaveAttribute('data-cached', 'no', { timeout: 120_000 });
+  await expect(page.getByTestId('backend-notes')).toContainText(/Picked \w+:/);
+  await waitIdle(page);
+  await expect(page.getByTestId('dataset-count')).toHaveText('300');
+});
+
 test('?backend=webgpu uses WebGPU with its adapter and times only it', async ({ page }) => {
   await openStudio(page, 'backend=webgpu');
   await expect(page.getByTestId('backend-name')).toHaveText('webgpu');

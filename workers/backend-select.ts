@@ -1,6 +1,7 @@
 /**
  * Picks the TF.js backend that trains fastest here: each candidate (WebGPU when there is an
- * adapter, WebGL, wasm with the studio's gradient kernels) is started, smoke-tested and timed on a
+ * adapter, WebGL, wasm with the studio's gradient kernels) is started, smoke-tested, checked to
+ * build masks exactly as the host reference does (masks/self-test.ts) and timed on a
  * few training steps of a tiny convnet; the fastest wins, CPU only when all of them fail. A
  * requested backend (?backend= or the page's override) is used as it is, and timed for the table.
  */
@@ -8,7 +9,9 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { BACKENDS, fastestProbe, formatMs, pickNote, type BackendName } from '../src/core/backend-pick';
 import type { BackendInfo, BackendProbe } from '../src/core/session-types';
+import { maskSelfTest } from '../src/engine/masks/self-test';
 import { probeTraining } from '../src/engine/probe/train-probe';
+import { probeKey, readProbe, saveProbe } from './probe-cache';
 import { prepareWasm } from './wasm-setup';
 
 /** The slice of the WebGPU API we read (the worker tsconfig carries no WebGPU typings). */
@@ -81,6 +84,8 @@ async function tryBackend(name: BackendName, remark: string | null): Promise<Bac
     if (!(await tf.setBackend(name))) return failed('failed to initialise in this browser');
     await tf.ready();
     await smokeTest();
+    const masks = await maskSelfTest();
+    if (masks) return failed(`masks wrong: ${masks}`);
     const r = await probeTraining({ budgetMs: PROBE_BUDGET_MS });
     if (r.problem !== null) return { ...failed(`could not train: ${r.problem}`), warmupMs: r.warmupMs };
     if (r.msPerStep === null) {
@@ -93,13 +98,33 @@ async function tryBackend(name: BackendName, remark: string | null): Promise<Bac
   }
 }
 
+/** Starts the backend an earlier probe in this browser picked; null when there is none or it fails now. */
+async function fromSavedProbe(key: string, notes: string[]): Promise<BackendInfo | null> {
+  const saved = await readProbe(key);
+  const name = BACKENDS.find((b) => b === saved?.chosen);
+  if (!saved || !name) return null;
+  try {
+    if (name === 'wasm') prepareWasm();
+    if (!(await tf.setBackend(name))) return null;
+    await tf.ready();
+    await smokeTest();
+    if (await maskSelfTest()) return null;
+  } catch {
+    return null;
+  }
+  const chosen = saved.probes.find((p) => p.name === name);
+  if (chosen) notes.push(pickNote(chosen, saved.probes, false));
+  notes.push(`Figures from this browser's probe of ${new Date(saved.measuredAt).toLocaleString()}; "Measure again" in the header times the backends afresh.`);
+  return { name, adapter: null, notes, probes: saved.probes, requested: null, probedAt: saved.measuredAt };
+}
+
 const skipped = (name: BackendName, detail: string): BackendProbe => ({ name, status: 'skipped', msPerStep: null, warmupMs: null, detail });
 
 /**
  * Uses `prefer` when it names a backend that works; otherwise times every candidate and takes the
  * fastest. The result carries the figures of each backend and notes that say why.
  */
-export async function selectBackend(prefer?: string | null): Promise<BackendInfo> {
+export async function selectBackend(prefer?: string | null, options: { remeasure?: boolean } = {}): Promise<BackendInfo> {
   const notes: string[] = [];
   const gpu = await findWebGpu();
   const adapter = 'missing' in gpu ? null : gpu;
@@ -107,6 +132,9 @@ export async function selectBackend(prefer?: string | null): Promise<BackendInfo
   else if (gpu.software) notes.push('WebGPU runs on a software adapter (no GPU in use): expect it to be slow.');
   const requested = BACKENDS.find((b) => b === prefer) ?? null;
   if (prefer && !requested) notes.push(`Unknown backend "${prefer}" requested; use one of ${BACKENDS.join(', ')}.`);
+  const key = probeKey(adapter?.text ?? null);
+  const cached = requested || options.remeasure ? null : await fromSavedProbe(key, notes);
+  if (cached) return { ...cached, adapter: cached.name === 'webgpu' ? (adapter?.text ?? null) : null };
 
   const results = new Map<BackendName, BackendProbe>();
   const attempt = async (name: BackendName): Promise<BackendProbe> => {
@@ -149,5 +177,6 @@ export async function selectBackend(prefer?: string | null): Promise<BackendInfo
       // Best effort: a backend that cannot be torn down only keeps its memory.
     }
   }
+  if (!requested) await saveProbe({ key, chosen: chosen.name, probes, measuredAt: Date.now() });
   return { name: chosen.name, adapter: chosen.name === 'webgpu' ? (adapter?.text ?? null) : null, notes, probes, requested };
 }

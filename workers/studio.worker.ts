@@ -20,6 +20,8 @@ const PROGRESS_MS = 200;
 let backendInfo: Promise<BackendInfo> | null = null;
 /** Backend the page asked for (e.g. ?backend=wasm), tried first. */
 let preferred: string | null = null;
+/** Time every backend even when this browser has fresh probe figures. */
+let remeasure = false;
 let session: StudioSession | null = null;
 let controller: AbortController | null = null;
 /** Set when the GPU device was lost: the backend cannot compute any more in this worker. */
@@ -55,7 +57,7 @@ export interface RunExtras {
 
 /** Backend selection runs once; every call waits for it. */
 function backend(): Promise<BackendInfo> {
-  return (backendInfo ??= selectBackend(preferred).then((info) => {
+  return (backendInfo ??= selectBackend(preferred, { remeasure }).then((info) => {
     watchDevice(info);
     return info;
   }));
@@ -68,9 +70,13 @@ async function ready(): Promise<StudioSession> {
 }
 
 const api = {
-  /** Picks the backend (`prefer` when it works, else the fastest in a short training probe) and says which and why. */
-  async init(prefer?: string | null): Promise<BackendInfo> {
+  /**
+   * Picks the backend (`prefer` when it works, else the fastest in a short training probe, or the
+   * one this browser's last probe picked unless `measureAgain`) and says which and why.
+   */
+  async init(prefer?: string | null, measureAgain = false): Promise<BackendInfo> {
     preferred ??= prefer ?? null;
+    remeasure ||= measureAgain;
     await ready();
     return backend();
   },

@@ -73,6 +73,8 @@ export interface BackendInfo {
   probes?: BackendProbe[];
   /** The backend the page asked for (?backend= or the override), or null when it was picked automatically. */
   requested?: string | null;
+  /** When the probe figures were measured, if they come from an earlier start in this browser (ms since 1970). */
+  probedAt?: number;
 }
 
 /** One backend's result in the start-up probe: a few training steps of a tiny convnet. */

@@ -73,7 +73,7 @@ export function cancelRun(): void {
 }
 
 /** Restarts the worker on `name` (null: the fastest in the start-up probe), keeping what was loaded. */
-export function chooseBackend(name: string | null): void {
+export function chooseBackend(name: string | null, measureAgain = false): void {
   store.setNotice(null);
-  workerClient().useBackend(name);
+  workerClient().useBackend(name, measureAgain);
 }

@@ -48,6 +48,8 @@ export class WorkerClient {
   private runId = 0;
   private cancelTimer: ReturnType<typeof setTimeout> | null = null;
   private crashes = 0;
+  /** The next worker times every backend even if this browser has fresh probe figures. */
+  private measureAgain = false;
   /** Saves the current run as it goes (null between runs). */
   private recorder: RunRecorder | null = null;
 
@@ -63,7 +65,9 @@ export class WorkerClient {
     this.conn = conn;
     store.setWorker('starting');
     // The header's choice, else ?backend= (the store starts from it), else the fastest in the probe.
-    this.call('Starting the compute backend…', (api) => api.init(store.studio.getState().backendChoice))
+    const measureAgain = this.measureAgain;
+    this.measureAgain = false;
+    this.call('Starting the compute backend…', (api) => api.init(store.studio.getState().backendChoice, measureAgain))
       .then((backend) => {
         this.crashes = 0;
         store.setWorker('ready', backend);
@@ -339,9 +343,10 @@ export class WorkerClient {
    * Restarts the worker on `name` (null: the fastest in its probe) and sends it the loaded model
    * and images again. Refused (false) while a run is in progress.
    */
-  useBackend(name: string | null): boolean {
+  useBackend(name: string | null, measureAgain = false): boolean {
     const run = store.studio.getState().run.status;
     if (run === 'running' || run === 'cancelling') return false;
+    this.measureAgain = measureAgain;
     store.setBackendChoice(name);
     this.crashes = 0;
     this.restart(`The compute worker was switched to ${name ?? 'the fastest backend'}.`, false);

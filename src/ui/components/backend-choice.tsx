@@ -11,10 +11,24 @@ function figure(p: BackendProbe): string {
 }
 
 /** The start-up probe: ms per training step of a tiny convnet on each backend; the one in use is marked. */
-export function ProbeTable({ probes, current }: { probes: BackendProbe[]; current: string }) {
+export function ProbeTable({ probes, current, probedAt }: { probes: BackendProbe[]; current: string; probedAt?: number | undefined }) {
+  const blocked = useStudio((s) => s.busy !== null || s.worker !== 'ready' || s.run.status === 'running' || s.run.status === 'cancelling');
   return (
-    <table className="backend-probe" data-testid="backend-probe">
-      <caption>Training probe, ms per step (lower is faster)</caption>
+    <table className="backend-probe" data-testid="backend-probe" data-cached={probedAt ? 'yes' : 'no'}>
+      <caption>
+        Training probe, ms per step (lower is faster)
+        {probedAt ? `, measured ${new Date(probedAt).toLocaleString()}` : ''}{' '}
+        <button
+          type="button"
+          className="ghost small"
+          data-testid="probe-remeasure"
+          disabled={blocked}
+          title="Time every backend again and pick the fastest (restarts the compute worker)"
+          onClick={() => chooseBackend(null, true)}
+        >
+          Measure again
+        </button>
+      </caption>
       <tbody>
         {probes.map((p) => (
           <tr key={p.name} data-testid={`probe-${p.name}`} data-status={p.status} className={p.name === current ? 'probe-current' : undefined}>

@@ -30,7 +30,7 @@ export function Header() {
             {backend.adapter}
           </div>
         )}
-        {backend?.probes && <ProbeTable probes={backend.probes} current={backend.name} />}
+        {backend?.probes && <ProbeTable probes={backend.probes} current={backend.name} probedAt={backend.probedAt} />}
         {backend && backend.notes.length > 0 && (
           <ul className="backend-notes" data-testid="backend-notes">
             {backend.notes.map((n) => (
