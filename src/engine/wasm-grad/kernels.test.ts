@@ -109,6 +109,11 @@ async function check(
 
 const size = (s: number[]): number => s.reduce((a, b) => a * b, 1);
 
+/** An NHWC shape as NCHW. */
+const nchw = (s: Shape4): Shape4 => [s[0], s[3], s[1], s[2]];
+/** NHWC values of shape `s` in NCHW order. */
+const toNchw = (v: Float32Array, s: Shape4) => tf.tidy(() => tf.transpose(tf.tensor4d(v, s), [0, 3, 1, 2]).dataSync() as Float32Array);
+
 let registered: string[] = [];
 beforeAll(async () => {
   registered = registerWasmTrainingKernels();
@@ -140,8 +145,6 @@ describe('Conv2DBackpropFilter on wasm matches a scalar reference and cpu', () =
   it('handles NCHW', async () => {
     const c = CONV[1]!;
     const dy = dyShape(c, false);
-    const nchw = (s: Shape4): Shape4 => [s[0], s[3], s[1], s[2]];
-    const toNchw = (v: Float32Array, s: Shape4) => tf.tidy(() => tf.transpose(tf.tensor4d(v, s), [0, 3, 1, 2]).dataSync() as Float32Array);
     const [xv, dyv] = [normals(size(c.x), 3), normals(size(dy), 4)];
     const err = await check(
       tf.Conv2DBackpropFilter,
@@ -201,8 +204,6 @@ describe('Conv2DBackpropInput on wasm (ours, in place of wasm\'s) matches a scal
   it('handles NCHW', async () => {
     const c = CONV[1]!;
     const dy = dyShape(c, false);
-    const nchw = (s: Shape4): Shape4 => [s[0], s[3], s[1], s[2]];
-    const toNchw = (v: Float32Array, s: Shape4) => tf.tidy(() => tf.transpose(tf.tensor4d(v, s), [0, 3, 1, 2]).dataSync() as Float32Array);
     const [dyv, wv] = [normals(size(dy), 11), normals(size(c.filter), 12)];
     const want = reference(c, false, dyv, null, wv);
     const err = await check(
