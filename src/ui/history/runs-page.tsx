@@ -41,7 +41,7 @@ function RunRow({ r, selected, onSelect, busy }: { r: RunRecord; selected: boole
             {r.checkpointStep === null ? 'Run again' : 'Resume'}
           </button>
         )}
-        <button type="button" className="ghost" data-testid="run-delete" onClick={() => void deleteSavedRun(r.id)} disabled={r.status === 'running'}>
+        <button type="button" className="secondary" data-testid="run-delete" onClick={() => void deleteSavedRun(r.id)} disabled={r.status === 'running'}>
           Delete
         </button>
       </td>
@@ -64,7 +64,7 @@ export function RunsPage() {
   if (runs === null) return <section className="panel">Reading saved runs…</section>;
   const chosen = runs.filter((r) => picked.includes(r.id));
   return (
-    <section className="panel" data-testid="runs-page">
+    <section className="panel runs-page" data-testid="runs-page">
       <h2>Runs</h2>
       <p className="muted small">
         Saved in this browser as they run (settings, charts, results, the sparse model, and a checkpoint to resume from). Tick two or more to
