@@ -75,7 +75,10 @@ test('demo at 2:4: N:M layers, the validity check and the deployment report', as
   expect(report.final.top1!).toBeGreaterThan(report.oneShot.top1!);
   const deployment = page.getByTestId('result-deployment');
   await expect(deployment).toBeVisible();
-  await expect(deployment).toContainText(/2:4/);
+  // "2:4" shows in the headline; the deployment view names the packed N:M format and its check.
+  await expect(page.getByTestId('result-sparsity')).toContainText('2:4');
+  await expect(deployment).toContainText(/N:M packed/);
+  await expect(page.getByTestId('deploy-nm-valid')).toContainText('Every N:M layer holds at most N');
   await expect(deployment).toContainText(/CSR/);
   await expect(page.getByTestId('download-nm-packed')).toBeVisible();
   await page.screenshot({ path: path.join(REPO, 'test-results', 'demo-2of4.png'), fullPage: true });
