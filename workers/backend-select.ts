@@ -76,16 +76,22 @@ async function smokeTest(): Promise<void> {
   }
 }
 
-/** Starts `name`, smoke-tests it and times the probe on it; `remark` annotates a measured figure. */
+/** Makes `name` current and checks it computes and builds masks right; the problem, or null. Throws on errors. */
+async function startBackend(name: BackendName): Promise<string | null> {
+  if (name === 'wasm') prepareWasm();
+  if (!(await tf.setBackend(name))) return 'failed to initialise in this browser';
+  await tf.ready();
+  await smokeTest();
+  const masks = await maskSelfTest();
+  return masks ? `masks wrong: ${masks}` : null;
+}
+
+/** Starts `name`, checks it and times the probe on it; `remark` annotates a measured figure. */
 async function tryBackend(name: BackendName, remark: string | null): Promise<BackendProbe> {
   const failed = (detail: string): BackendProbe => ({ name, status: 'failed', msPerStep: null, warmupMs: null, detail });
   try {
-    if (name === 'wasm') prepareWasm();
-    if (!(await tf.setBackend(name))) return failed('failed to initialise in this browser');
-    await tf.ready();
-    await smokeTest();
-    const masks = await maskSelfTest();
-    if (masks) return failed(`masks wrong: ${masks}`);
+    const problem = await startBackend(name);
+    if (problem) return failed(problem);
     const r = await probeTraining({ budgetMs: PROBE_BUDGET_MS });
     if (r.problem !== null) return { ...failed(`could not train: ${r.problem}`), warmupMs: r.warmupMs };
     if (r.msPerStep === null) {
@@ -104,11 +110,7 @@ async function fromSavedProbe(key: string, notes: string[]): Promise<BackendInfo
   const name = BACKENDS.find((b) => b === saved?.chosen);
   if (!saved || !name) return null;
   try {
-    if (name === 'wasm') prepareWasm();
-    if (!(await tf.setBackend(name))) return null;
-    await tf.ready();
-    await smokeTest();
-    if (await maskSelfTest()) return null;
+    if (await startBackend(name)) return null;
   } catch {
     return null;
   }

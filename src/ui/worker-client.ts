@@ -291,17 +291,20 @@ export class WorkerClient {
 
   private finish(artifacts: RunArtifacts): void {
     store.finishRun(artifacts);
+    this.closeRecorder((r) => r.finish(store.studio.getState().run, artifacts));
+  }
+
+  /** The run's last save (`save` on its recorder), then the run list again; once per run. */
+  private closeRecorder(save: (recorder: RunRecorder) => Promise<void>): void {
     const recorder = this.recorder;
     this.recorder = null;
-    void recorder?.finish(store.studio.getState().run, artifacts).then(() => this.refreshRuns());
+    if (recorder) void save(recorder).then(() => this.refreshRuns());
   }
 
   /** Ends the live run and its saved record alike. */
   private endRun(status: 'failed' | 'cancelled' | 'interrupted', error: string | null): void {
     store.endRun(status, error);
-    const recorder = this.recorder;
-    this.recorder = null;
-    void recorder?.stop(status, error, store.studio.getState().run).then(() => this.refreshRuns());
+    this.closeRecorder((r) => r.stop(status, error, store.studio.getState().run));
   }
 
   /** Reads the saved runs into the store (the history page and the header's count). */
