@@ -33,6 +33,11 @@ interface KernelState {
   /** The dense (unmasked) weights that SGD updates. */
   dense: tf.Variable;
   mask: tf.Tensor;
+  /**
+   * weightDecay + lambda * (1 - mask), kept with the mask: one multiply-add per step instead of
+   * five elementwise ops, and rebuilt only when the mask is.
+   */
+  coef: tf.Tensor;
   /** Mask at the last churn reading. */
   lastLogged: tf.Tensor;
   velocity: tf.Variable;
@@ -63,12 +68,18 @@ export class MaskedTrainer {
       const masked = tf.mul(dense, mask);
       kernel.variable.write(masked);
       masked.dispose();
-      return { kernel, dense, mask, lastLogged: mask.clone(), velocity: tf.tidy(() => tf.variable(tf.zerosLike(current), false)) };
+      return { kernel, dense, mask, coef: this.coefOf(mask), lastLogged: mask.clone(), velocity: tf.tidy(() => tf.variable(tf.zerosLike(current), false)) };
     });
     this.others = model.trainableWeights
       .map((w) => w.read() as tf.Variable)
       .filter((v) => !masked.has(v.id))
       .map((variable) => ({ variable, velocity: tf.tidy(() => tf.variable(tf.zerosLike(variable), false)) }));
+  }
+
+  /** Per-weight decay for a mask: weightDecay on kept weights, weightDecay + lambda on pruned ones. */
+  private coefOf(mask: tf.Tensor): tf.Tensor {
+    const { weightDecay, lambda } = this.sgd;
+    return tf.tidy(() => tf.sub(weightDecay + lambda, tf.mul(mask, lambda)));
   }
 
   /** The variables the loss is differentiated against. */
@@ -85,22 +96,22 @@ export class MaskedTrainer {
       () => objectiveLoss(objective, batch.teacherLogits, logits(batch.x), batch.labels),
       this.trainables(),
     );
-    const { momentum, weightDecay, lambda } = this.sgd;
+    const { momentum, weightDecay } = this.sgd;
     this.stepCount++;
     const remask = this.stepCount % Math.max(1, maskInterval) === 0;
     tf.tidy(() => {
       for (const s of this.states) {
         const g = grads[(s.kernel.variable.read() as tf.Variable).name];
         if (!g) continue;
-        const keepDecay = tf.mul(s.dense, weightDecay);
-        const pruneDecay = tf.mul(tf.mul(tf.sub(1, s.mask), s.dense), lambda);
-        const total = tf.add(tf.add(g, keepDecay), pruneDecay);
-        s.velocity.assign(tf.add(tf.mul(s.velocity, momentum), total));
+        // v = momentum v + g + (weightDecay + lambda (1 - mask)) w; w -= lr v.
+        s.velocity.assign(tf.addN([tf.mul(s.velocity, momentum), g, tf.mul(s.coef, s.dense)]));
         s.dense.assign(tf.sub(s.dense, tf.mul(s.velocity, lr)));
         if (remask) {
           const next = tf.keep(deviceMask(s.dense, s.kernel.spec));
           s.mask.dispose();
           s.mask = next;
+          s.coef.dispose();
+          s.coef = tf.keep(this.coefOf(next));
         }
         s.kernel.variable.write(tf.mul(s.dense, s.mask));
       }
@@ -174,6 +185,8 @@ export class MaskedTrainer {
       s.mask.dispose();
       s.lastLogged.dispose();
       s.mask = asTensor(saved.masks[i]!, shape);
+      s.coef.dispose();
+      s.coef = this.coefOf(s.mask);
       s.lastLogged = asTensor(saved.lastLogged[i]!, shape);
       const masked = tf.mul(s.dense, s.mask);
       s.kernel.variable.write(masked);
@@ -187,6 +200,7 @@ export class MaskedTrainer {
     for (const s of this.states) {
       s.dense.dispose();
       s.mask.dispose();
+      s.coef.dispose();
       s.lastLogged.dispose();
       s.velocity.dispose();
     }
