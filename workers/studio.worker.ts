@@ -9,6 +9,8 @@ import type { ProgressEvent } from '../src/core/events';
 import type { PruneOptions } from '../src/core/options';
 import { DEVICE_LOST_ERROR, type BackendInfo, type DatasetSummary, type ModelSummary, type NamedBytes, type RunArtifacts, type WorkerMemory } from '../src/core/session-types';
 import { StudioSession } from '../src/engine/session';
+import { webgpuKernelTimings, type KernelTiming } from '../src/engine/webgpu/kernel-bench';
+import { webgpuKernelSelfTest } from '../src/engine/webgpu/kernel-self-test';
 import { selectBackend } from './backend-select';
 import { decodeBrowser } from './decode-browser';
 import { EventBatcher } from './event-batcher';
@@ -182,6 +184,16 @@ const api = {
     const device = (tf.backend() as unknown as { device?: { destroy?: () => void } }).device;
     if (!device?.destroy) throw new Error(`The ${tf.getBackend()} backend has no GPU device to lose.`);
     device.destroy();
+  },
+
+  /**
+   * For the kernel test (`?debug=faults`): the studio's WebGPU kernels checked against the host
+   * reference on this backend (null: all match) and, when they match, timed against the generic ops.
+   */
+  async checkWebGpuKernels(): Promise<{ problem: string | null; timings: KernelTiming[] }> {
+    await backend();
+    const problem = await webgpuKernelSelfTest();
+    return { problem, timings: problem === null ? await webgpuKernelTimings() : [] };
   },
 };
 

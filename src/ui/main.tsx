@@ -28,7 +28,9 @@ const client = workerClient();
 void loadBuiltin('demo');
 void loadHistory();
 
-// Fault injection for the browser tests only: a worker crash or a lost GPU device.
+// Hooks for the browser tests only: a worker crash, a lost GPU device, the WebGPU kernels' check.
 if (new URLSearchParams(location.search).get('debug') === 'faults') {
-  Object.assign(globalThis, { ptsStudioFaults: { inject: (kind: 'crash' | 'lose-device') => client.injectFault(kind) } });
+  Object.assign(globalThis, {
+    ptsStudioFaults: { inject: (kind: 'crash' | 'lose-device') => client.injectFault(kind), checkWebGpuKernels: () => client.checkWebGpuKernels() },
+  });
 }

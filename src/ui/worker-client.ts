@@ -342,6 +342,11 @@ export class WorkerClient {
     return this.conn.api.injectFault(kind);
   }
 
+  /** For the kernel test (`?debug=faults`): the WebGPU kernels' self-test and timings. */
+  checkWebGpuKernels() {
+    return this.conn.api.checkWebGpuKernels();
+  }
+
   /**
    * Restarts the worker on `name` (null: the fastest in its probe) and sends it the loaded model
    * and images again. Refused (false) while a run is in progress.

@@ -22,6 +22,16 @@ describe('deviceMask matches the host masks exactly', () => {
     }
   });
 
+  it('N:M ranks a NaN weight below every real one, as the host does', () => {
+    const w = weights(3 * 3 * 8 * 4);
+    w[5] = NaN;
+    w[40] = NaN;
+    const shape = [3, 3, 8, 4];
+    const got = tf.tidy(() => deviceMask(tf.tensor(w, shape), { kind: 'nm', n: 2, m: 4 }).dataSync());
+    expect(got[5]).toBe(0);
+    expect(Array.from(got)).toEqual(Array.from(nmMask(w, shape, 2, 4)));
+  });
+
   it('magnitude masks keep exactly k, ties by lower index', () => {
     const w = weights(200);
     const got = tf.tidy(() => deviceMask(tf.tensor(w, [10, 20]), { kind: 'magnitude', keep: 37 }).dataSync());

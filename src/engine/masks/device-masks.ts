@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { webgpuMagnitudeMask, webgpuMagnitudeMaskAvailable } from '../webgpu/magnitude-mask';
+import { webgpuNmMask, webgpuNmMaskAvailable } from '../webgpu/nm-mask';
 import { selectMagnitudeMask } from './magnitude-select';
 
 /** How one kernel is masked. */
@@ -13,11 +15,12 @@ const SELECTING_BACKENDS = new Set(['webgl', 'webgpu']);
 /**
  * The 0/1 float mask of `w` on the active backend, without leaving the device. Magnitude masks
  * keep exactly `keep` weights (ties: lower flat index first, matching src/core/masks/magnitude.ts):
- * on GPU backends by threshold selection (magnitude-select.ts), since tf.topk there is a bitonic
- * sort and scatterND loops over every kept index per output; on cpu/wasm by tf.topk, a native
- * sort that beats the selection's [64, n] comparisons there. N:M masks keep the N largest |w| of
- * every M consecutive input channels (axis rank-2), ties to the lower index, by rank comparisons
- * over all groups at once.
+ * on WebGPU by the studio's radix-select kernels (six dispatches, src/engine/webgpu); on WebGL by
+ * threshold selection (magnitude-select.ts), since tf.topk there is a bitonic sort and scatterND
+ * loops over every kept index per output; on cpu/wasm by tf.topk, a native sort that beats the
+ * selection's [64, n] comparisons there. N:M masks keep the N largest |w| of every M consecutive
+ * input channels (axis rank-2), ties to the lower index: on WebGPU in one dispatch, elsewhere by
+ * rank comparisons over all groups at once.
  */
 export function deviceMask(w: tf.Tensor, spec: MaskSpec): tf.Tensor {
   return tf.tidy(() => {
@@ -25,11 +28,24 @@ export function deviceMask(w: tf.Tensor, spec: MaskSpec): tf.Tensor {
     if (spec.kind === 'dense' || (spec.kind === 'magnitude' && spec.keep >= n)) return tf.onesLike(w);
     if (spec.kind === 'magnitude') {
       if (spec.keep <= 0) return tf.zerosLike(w);
+      if (webgpuMagnitudeMaskAvailable()) return webgpuMagnitudeMask(w, spec.keep);
       if (SELECTING_BACKENDS.has(tf.getBackend())) return tf.reshape(selectMagnitudeMask(w, spec.keep), w.shape);
       const { indices } = tf.topk(tf.abs(tf.reshape(w, [n])), spec.keep, false);
       const ones = tf.ones([spec.keep]);
       return tf.reshape(tf.scatterND(tf.reshape(indices, [spec.keep, 1]), ones, [n]), w.shape);
     }
+    if (webgpuNmMaskAvailable()) return webgpuNmMask(w, spec.n, spec.m);
+    return nmRankMask(w, spec.n, spec.m);
+  });
+}
+
+/**
+ * N:M masks by generic ops: each weight's rank in its group by comparisons over all groups at
+ * once (about ten shaders on a GPU backend).
+ */
+export function nmRankMask(w: tf.Tensor, n: number, m: number): tf.Tensor {
+  return tf.tidy(() => {
+    const spec = { n, m };
     const shape = w.shape;
     const r = shape.length;
     const inC = shape[r - 2]!;
@@ -41,8 +57,9 @@ export function deviceMask(w: tf.Tensor, spec: MaskSpec): tf.Tensor {
     // magnitudes (equal ones count when at a lower index), and the N of rank < N are kept. The
     // counted axis is last and nothing cast from bool is transposed: TF.js's WebGPU transpose of
     // such a tensor fails to compile (sum over an inner axis transposes), which left every N:M
-    // mask empty there; the start-up mask self-test caught it. Rank 4 at most.
-    const g = tf.reshape(tf.abs(w), [pre * groups, spec.m, out]);
+    // mask empty there; the start-up mask self-test caught it. Rank 4 at most. NaN ranks below
+    // every real magnitude, as on the host.
+    const g = tf.reshape(tf.where(tf.isNaN(w), tf.fill(w.shape, -1), tf.abs(w)), [pre * groups, spec.m, out]);
     const a = tf.expandDims(g, 3); // [P, M, out, 1]: this weight
     const b = tf.expandDims(tf.transpose(g, [0, 2, 1]), 1); // [P, 1, out, M]: the others
     const idx = tf.range(0, spec.m, 1, 'int32');

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { TrainerState } from '../../core/checkpoint';
 import { deviceMask, type MaskSpec } from '../masks/device-masks';
 import { fromTensorData, toTensorDataAll } from '../tensor-data';
+import { webgpuMaskedUpdate, webgpuMaskedUpdateAvailable } from '../webgpu/masked-update';
 import { registerTrainingGradients } from './batchnorm-grad';
 import { objectiveLoss, type ObjectiveParams } from './objective';
 
@@ -104,8 +105,14 @@ export class MaskedTrainer {
         const g = grads[(s.kernel.variable.read() as tf.Variable).name];
         if (!g) continue;
         // v = momentum v + g + (weightDecay + lambda (1 - mask)) w; w -= lr v.
-        s.velocity.assign(tf.addN([tf.mul(s.velocity, momentum), g, tf.mul(s.coef, s.dense)]));
-        s.dense.assign(tf.sub(s.dense, tf.mul(s.velocity, lr)));
+        if (webgpuMaskedUpdateAvailable()) {
+          const next = webgpuMaskedUpdate({ g, dense: s.dense, velocity: s.velocity, coef: s.coef, momentum, lr });
+          s.velocity.assign(next.velocity);
+          s.dense.assign(next.dense);
+        } else {
+          s.velocity.assign(tf.addN([tf.mul(s.velocity, momentum), g, tf.mul(s.coef, s.dense)]));
+          s.dense.assign(tf.sub(s.dense, tf.mul(s.velocity, lr)));
+        }
         if (remask) {
           const next = tf.keep(deviceMask(s.dense, s.kernel.spec));
           s.mask.dispose();
