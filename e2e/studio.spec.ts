@@ -40,8 +40,11 @@ test('loads, times each backend, picks the fastest by its figures and opens with
   await expect(page.getByTestId('backend-notes')).toContainText(`Picked ${best}:`);
   await expect(page.getByTestId('backend-notes')).toContainText('software adapter');
   await expect(page.getByTestId('backend-choice')).toHaveValue('auto');
-  // The preview server's COOP/COEP headers make the page cross-origin isolated.
+  // The preview server's COOP/COEP headers make the page cross-origin isolated, so wasm runs
+  // with shared memory and helper threads (their blob: scripts allowed in the worker's CSP only:
+  // a violation would show in `problems`).
   expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
+  await expect(page.getByTestId('probe-wasm').locator('.probe-detail')).toContainText(/SIMD, [2-8] threads/);
   await expect(page.getByTestId('phase-stepper')).toBeVisible();
   await expect(page.getByTestId('phase-load')).toHaveAttribute('data-state', 'pending');
 

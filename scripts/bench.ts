@@ -63,25 +63,26 @@ for (const backend of pick(['cpu', 'wasm'])) {
   rows.push(...done);
 }
 
-const browserBackends = process.env.BENCH_BROWSER === '0' ? [] : pick(['webgpu', 'webgl', 'wasm']);
-let browser: { name: string | null; webgpuAdapter: string | null; error: string | null } | null = null;
+const browserBackends = process.env.BENCH_BROWSER === '0' ? [] : pick(['webgpu', 'webgl', 'wasm', 'wasm-1t']);
+let browser: { name: string | null; webgpuAdapter: string | null; wasm: string | null; error: string | null } | null = null;
 if (browserBackends.length > 0) {
   try {
     const run = await runInBrowser(root, browserBackends, BUDGET, BROWSER_BACKEND_LIMIT_MS, log);
     for (const r of run.results) rows.push(...r.result.rows);
-    browser = { name: run.browser, webgpuAdapter: run.results.find((r) => r.result.device)?.result.device ?? null, error: null };
+    const device = (b: string) => run.results.find((r) => r.backend === b)?.result.device ?? null;
+    browser = { name: run.browser, webgpuAdapter: device('webgpu'), wasm: device('wasm'), error: null };
   } catch (e) {
     // The Node rows still stand; say why the browser ones are missing.
     const error = e instanceof Error ? e.message.split('\n')[0]! : String(e);
     console.error(`browser part failed: ${error}`);
-    browser = { name: null, webgpuAdapter: null, error };
+    browser = { name: null, webgpuAdapter: null, wasm: null, error };
   }
 }
 
 const torchMs = torchDemoStepMs(32);
 const q = ratios(rows, torchMs);
 console.log([...tableLines(rows), '', ...ratioLines(rows, q, torchMs)].join('\n'));
-if (browser?.name) console.log(`browser: ${browser.name}${browser.webgpuAdapter ? `, WebGPU adapter ${browser.webgpuAdapter}` : ''}`);
+if (browser?.name) console.log(`browser: ${browser.name}${browser.webgpuAdapter ? `, WebGPU adapter ${browser.webgpuAdapter}` : ''}${browser.wasm ? `, ${browser.wasm}` : ''}`);
 const seconds = Math.round((performance.now() - started) / 1000);
 const json = { steps: STEPS, budget: { ...BUDGET, browserBackendLimitMs: BROWSER_BACKEND_LIMIT_MS }, rows, ratios: q, torchDemoStepMs: torchMs, browser, seconds, date: new Date().toISOString() };
 writeFileSync(join(root, 'bench-results.json'), JSON.stringify(json, null, 2));

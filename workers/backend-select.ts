@@ -12,7 +12,7 @@ import type { BackendInfo, BackendProbe } from '../src/core/session-types';
 import { maskSelfTest } from '../src/engine/masks/self-test';
 import { probeTraining } from '../src/engine/probe/train-probe';
 import { probeKey, readProbe, saveProbe } from './probe-cache';
-import { prepareWasm } from './wasm-setup';
+import { prepareWasm, wasmThreadsText } from './wasm-setup';
 
 /** The slice of the WebGPU API we read (the worker tsconfig carries no WebGPU typings). */
 interface GpuAdapterInfoLike {
@@ -92,6 +92,8 @@ async function tryBackend(name: BackendName, remark: string | null): Promise<Bac
   try {
     const problem = await startBackend(name);
     if (problem) return failed(problem);
+    // wasm says how it runs (threads need a cross-origin isolated page).
+    remark = [name === 'wasm' ? wasmThreadsText() : null, remark].filter((r) => !!r).join('; ') || null;
     const r = await probeTraining({ budgetMs: PROBE_BUDGET_MS });
     if (r.problem !== null) return { ...failed(`could not train: ${r.problem}`), warmupMs: r.warmupMs };
     if (r.msPerStep === null) {

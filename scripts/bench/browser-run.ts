@@ -33,7 +33,8 @@ export async function runInBrowser(root: string, backends: string[], budget: Bud
     worker: { format: 'es' },
     // Everything the worker imports is pre-bundled up front: a dependency found mid-run would reload the page.
     optimizeDeps: { entries: ['index.html', 'bench.worker.ts'], include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-backend-wasm', 'comlink'] },
-    server: { host: '127.0.0.1', port: 5199, hmr: false, watch: null, fs: { allow: [root] } },
+    // Cross-origin isolated like the studio, so wasm runs with threads.
+    server: { host: '127.0.0.1', port: 5199, hmr: false, watch: null, fs: { allow: [root] }, headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } },
   });
   await server.listen();
   const url = server.resolvedUrls?.local[0];

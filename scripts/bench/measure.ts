@@ -82,8 +82,7 @@ async function fitnessSeconds(model: tf.LayersModel, shape: number[]): Promise<n
  * Times one model on the current backend; when `slowGflops` is set (an earlier model's step was
  * slow) the model is only estimated at that rate, not run.
  */
-async function benchModel(where: Where, m: BenchModel, files: NamedBytes[], mm: number, budget: Budget, slowGflops: number | null): Promise<BenchRow> {
-  const backend = tf.getBackend();
+async function benchModel(where: Where, backend: string, m: BenchModel, files: NamedBytes[], mm: number, budget: Budget, slowGflops: number | null): Promise<BenchRow> {
   const model = await loadModelFromFiles(files);
   try {
     const flops = stepFlops(model, m.batch);
@@ -111,7 +110,8 @@ async function benchModel(where: Where, m: BenchModel, files: NamedBytes[], mm: 
 /**
  * Every bench model on the backend already set, in BENCH_MODELS order; `load` reads a model's
  * files (from disk in Node, over HTTP in the page), `log` hears progress, `onRow` each row as it
- * is done (so a run cut short keeps what it measured).
+ * is done (so a run cut short keeps what it measured); `backend` names the rows (the active
+ * backend unless a variant such as single-threaded wasm needs telling apart).
  */
 export async function benchBackend(
   where: Where,
@@ -119,14 +119,14 @@ export async function benchBackend(
   budget: Budget,
   log: (line: string) => void,
   onRow: (row: BenchRow) => void = () => undefined,
+  backend: string = tf.getBackend(),
 ): Promise<BenchRow[]> {
-  const backend = tf.getBackend();
   const mm = await matmulGflops();
   log(`${where} ${backend}: matmul ${mm.toFixed(2)} GFLOP/s`);
   const rows: BenchRow[] = [];
   let slowGflops: number | null = null;
   for (const m of BENCH_MODELS) {
-    const row = await benchModel(where, m, await load(m), mm, budget, slowGflops);
+    const row = await benchModel(where, backend, m, await load(m), mm, budget, slowGflops);
     if (row.dstMs !== null && row.dstMs > budget.slowStepMs) slowGflops ??= row.stepGflops;
     log(`${where} ${backend} ${m.name}: ${row.note ?? `DST ${row.dstMs?.toFixed(0)} ms, KD ${row.denseKdMs?.toFixed(0)} ms over ${row.steps} step(s)`}`);
     onRow(row);

@@ -9,15 +9,21 @@ import type { BenchRow, Budget } from '../rows';
 import { fetchModelFiles } from './fetch-model';
 import { startBackend } from './start-backend';
 
+/** The backend as the bench names it (wasm-1t runs on wasm). */
+let bench = '';
+
 const api = {
   /** Switches to `backend`; resolves to the WebGPU adapter's text (null elsewhere), rejects with why it cannot. */
-  start: (backend: string): Promise<string | null> => startBackend(backend),
+  start: (backend: string): Promise<string | null> => {
+    bench = backend;
+    return startBackend(backend);
+  },
 
   /** Every bench model on the started backend, each row sent to `onRow` as soon as it is done. */
   async measure(budget: Budget, log: (line: string) => void, onRow: (row: BenchRow) => void): Promise<void> {
     // public/ is served at the site root.
     const load = (m: { path: string }) => fetchModelFiles(new URL(`/${m.path}`, self.location.href));
-    await benchBackend('chromium', load, budget, log, onRow);
+    await benchBackend('chromium', load, budget, log, onRow, bench);
   },
 };
 

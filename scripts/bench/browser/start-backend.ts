@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { prepareWasm } from '../../../workers/wasm-setup';
+import { prepareWasm, wasmThreadsText } from '../../../workers/wasm-setup';
 
 /** The WebGPU adapter's fields the bench reports (the page's lib carries no WebGPU typings). */
 interface GpuLike {
@@ -20,10 +20,15 @@ async function adapterText(): Promise<string | null> {
   return [info.vendor, info.architecture, info.device, info.description].filter((p) => !!p).join(' ') || 'unknown adapter';
 }
 
-/** Switches to `name`; resolves to the device text (WebGPU) or null, rejects with why it cannot run. */
-export async function startBackend(name: string): Promise<string | null> {
+/**
+ * Switches to `bench` ('wasm-1t' is the wasm backend held to one thread, beside 'wasm' with
+ * threads where the page is isolated); resolves to a description of the device (the WebGPU
+ * adapter, wasm's threads) or null, rejects with why it cannot run.
+ */
+export async function startBackend(bench: string): Promise<string | null> {
+  const name = bench === 'wasm-1t' ? 'wasm' : bench;
   if (name === 'webgpu' && !(globalThis.navigator as unknown as { gpu?: unknown }).gpu) throw new Error('navigator.gpu is missing');
-  if (name === 'wasm') prepareWasm();
+  if (name === 'wasm') prepareWasm(bench === 'wasm');
   if (!(await tf.setBackend(name))) throw new Error(`${name} failed to initialise`);
   await tf.ready();
   // A backend that registers but cannot compute fails here rather than mid-measurement.
@@ -31,5 +36,6 @@ export async function startBackend(name: string): Promise<string | null> {
   const [v] = await probe.data();
   probe.dispose();
   if (v !== 64) throw new Error(`a 4x4 matMul gave ${v}, expected 64`);
+  if (name === 'wasm') return `wasm ${wasmThreadsText() ?? ''}`;
   return name === 'webgpu' ? adapterText() : null;
 }
