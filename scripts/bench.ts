@@ -63,14 +63,14 @@ for (const backend of pick(['cpu', 'wasm'])) {
   rows.push(...done);
 }
 
-const browserBackends = process.env.BENCH_BROWSER === '0' ? [] : pick(['webgpu', 'webgl', 'wasm', 'wasm-1t']);
+const browserBackends = process.env.BENCH_BROWSER === '0' ? [] : pick(['webgpu', 'webgl', 'wasm', 'wasm-mt']);
 let browser: { name: string | null; webgpuAdapter: string | null; wasm: string | null; error: string | null } | null = null;
 if (browserBackends.length > 0) {
   try {
     const run = await runInBrowser(root, browserBackends, BUDGET, BROWSER_BACKEND_LIMIT_MS, log);
     for (const r of run.results) rows.push(...r.result.rows);
     const device = (b: string) => run.results.find((r) => r.backend === b)?.result.device ?? null;
-    browser = { name: run.browser, webgpuAdapter: device('webgpu'), wasm: device('wasm'), error: null };
+    browser = { name: run.browser, webgpuAdapter: device('webgpu'), wasm: [device('wasm'), device('wasm-mt')].filter((d) => d !== null).join('; ') || null, error: null };
   } catch (e) {
     // The Node rows still stand; say why the browser ones are missing.
     const error = e instanceof Error ? e.message.split('\n')[0]! : String(e);

@@ -12,6 +12,7 @@ import { StudioSession } from '../src/engine/session';
 import { webgpuKernelTimings, type KernelTiming } from '../src/engine/webgpu/kernel-bench';
 import { webgpuKernelSelfTest } from '../src/engine/webgpu/kernel-self-test';
 import { selectBackend } from './backend-select';
+import { requestWasmThreads } from './wasm-setup';
 import { decodeBrowser } from './decode-browser';
 import { EventBatcher } from './event-batcher';
 import { releaseGpuPool } from './gpu-pool';
@@ -75,9 +76,11 @@ const api = {
   /**
    * Picks the backend (`prefer` when it works, else the fastest in a short training probe, or the
    * one this browser's last probe picked unless `measureAgain`) and says which and why.
+   * `wasmThreads` overrides how many threads wasm trains with (the page's ?threads=).
    */
-  async init(prefer?: string | null, measureAgain = false): Promise<BackendInfo> {
+  async init(prefer?: string | null, measureAgain = false, wasmThreads: number | null = null): Promise<BackendInfo> {
     preferred ??= prefer ?? null;
+    if (!backendInfo) requestWasmThreads(wasmThreads);
     remeasure ||= measureAgain;
     await ready();
     return backend();

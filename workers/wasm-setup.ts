@@ -17,16 +17,23 @@ let prepared = false;
 /** The loader starts this many helper threads, so no more can run. */
 const MAX_THREADS = 8;
 
+const logicalCores = () => Math.max(1, navigator.hardwareConcurrency || 1);
+
 /**
- * TF.js caps wasm's thread pool at half of navigator.hardwareConcurrency (it assumes two
- * hardware threads per core), which on a 2-core machine means no helper thread at all, and it
- * reads that figure in this worker when the module starts. Training wants every core, so this
- * worker (it only computes) reports twice its count to that cap and asks for all of them.
+ * Threads wasm trains with unless told otherwise: half the logical cores, at most 4, as TF.js
+ * itself picks. The other half stays with the page and the browser: on a 2-core machine one
+ * helper thread made the studio's steps twice as slow (charts, page and worker then fight over
+ * the cores), though a bare benchmark gains from it.
  */
-function useAllCores(): void {
-  const cores = Math.max(1, navigator.hardwareConcurrency || 1);
-  Object.defineProperty(navigator, 'hardwareConcurrency', { value: cores * 2, configurable: true });
-  setThreadsCount(Math.min(MAX_THREADS, cores));
+export function defaultWasmThreads(): number {
+  return Math.max(1, Math.min(4, Math.floor(logicalCores() / 2)));
+}
+
+let requestedThreads: number | null = null;
+
+/** Asks for `n` wasm threads (the page's ?threads=) instead of the default; before the backend starts. */
+export function requestWasmThreads(n: number | null): void {
+  requestedThreads = n !== null && Number.isFinite(n) && n >= 1 ? n : null;
 }
 
 /** True where wasm threads can run: shared memory needs cross-origin isolation. */
@@ -35,20 +42,26 @@ export function wasmThreadsPossible(): boolean {
 }
 
 /**
- * Idempotent; call before the first setBackend('wasm'). `threads: false` keeps the
- * single-threaded build even where threads are possible (for side-by-side timing).
+ * Idempotent; call before the first setBackend('wasm'). `threads` (1 to 8; default the
+ * requested count, else defaultWasmThreads()) is how many threads XNNPACK runs on; 1, or a page that is not
+ * cross-origin isolated, loads the single-threaded SIMD build.
  */
-export function prepareWasm(threads = true): void {
+export function prepareWasm(threads: number = requestedThreads ?? defaultWasmThreads()): void {
   if (prepared) return;
   prepared = true;
-  const useThreads = threads && wasmThreadsPossible();
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', useThreads);
-  if (useThreads) useAllCores();
+  const n = wasmThreadsPossible() ? Math.max(1, Math.min(MAX_THREADS, Math.round(threads))) : 1;
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', n > 1);
   setWasmPaths({
     'tfjs-backend-wasm.wasm': plain,
     'tfjs-backend-wasm-simd.wasm': simd,
     'tfjs-backend-wasm-threaded-simd.wasm': threaded,
   });
+  if (n > 1) {
+    // TF.js caps the pool at half of navigator.hardwareConcurrency, read in this worker when the
+    // module starts; a larger count asked for is honoured by reporting enough cores to that cap.
+    if (n > Math.floor(logicalCores() / 2)) Object.defineProperty(navigator, 'hardwareConcurrency', { value: n * 2, configurable: true });
+    setThreadsCount(n);
+  }
   registerWasmTrainingKernels();
 }
 

@@ -33,6 +33,12 @@ const CANCEL_GRACE_MS = 5000;
 /** Crashes in a row (without a successful start) before giving up. */
 const MAX_RESTARTS = 3;
 
+/** ?threads=N: how many threads wasm trains with (default: half the cores, see workers/wasm-setup.ts). */
+function wasmThreadsAsked(): number | null {
+  const n = Number(new URLSearchParams(globalThis.location?.search ?? '').get('threads'));
+  return Number.isInteger(n) && n >= 1 ? n : null;
+}
+
 function isAbort(e: unknown): boolean {
   return e instanceof Error && e.name === 'AbortError';
 }
@@ -67,7 +73,7 @@ export class WorkerClient {
     // The header's choice, else ?backend= (the store starts from it), else the fastest in the probe.
     const measureAgain = this.measureAgain;
     this.measureAgain = false;
-    this.call('Starting the compute backend…', (api) => api.init(store.studio.getState().backendChoice, measureAgain))
+    this.call('Starting the compute backend…', (api) => api.init(store.studio.getState().backendChoice, measureAgain, wasmThreadsAsked()))
       .then((backend) => {
         this.crashes = 0;
         store.setWorker('ready', backend);

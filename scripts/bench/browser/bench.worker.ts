@@ -9,7 +9,7 @@ import type { BenchRow, Budget } from '../rows';
 import { fetchModelFiles } from './fetch-model';
 import { startBackend } from './start-backend';
 
-/** The backend as the bench names it (wasm-1t runs on wasm). */
+/** The backend as the bench names it (wasm-mt runs on wasm). */
 let bench = '';
 
 const api = {
