@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { GradConfig, NamedAttrMap } from '@tensorflow/tfjs';
+import { meanGradConfig } from './mean-grad';
 
 /** Sums `t` down to `shape` over the axes broadcasting added (none when shapes agree). */
 function sumTo(t: tf.Tensor, shape: number[]): tf.Tensor {
@@ -26,22 +27,25 @@ export const batchNormGradConfig: GradConfig = {
     const eps = (attrs as unknown as { varianceEpsilon: number }).varianceEpsilon;
     const r = tf.rsqrt(tf.add(variance, eps));
     const rScale = scale ? tf.mul(r, scale) : r;
-    const centered = () => tf.sub(x, mean);
+    // The per-channel factors come out of the sums, so the four reductions need only two
+    // full-size ones, shared (computed here: each closure below runs in its own tidy scope).
+    const [sumG, sumGCentered] = tf.tidy(() => [sumTo(g, mean.shape), sumTo(tf.mul(g, tf.sub(x, mean)), mean.shape)]);
     return {
       x: () => tf.mul(g, rScale),
-      mean: () => sumTo(tf.neg(tf.mul(g, rScale)), mean.shape),
-      variance: () => sumTo(tf.mul(tf.mul(g, centered()), tf.mul(tf.mul(rScale, tf.square(r)), -0.5)), mean.shape),
-      scale: () => sumTo(tf.mul(tf.mul(g, centered()), r), mean.shape),
-      offset: () => sumTo(g, mean.shape),
+      mean: () => tf.neg(tf.mul(sumG!, rScale)),
+      variance: () => tf.mul(sumGCentered!, tf.mul(tf.mul(rScale, tf.square(r)), -0.5)),
+      scale: () => tf.mul(sumGCentered!, r),
+      offset: () => tf.clone(sumG!),
     };
   },
 };
 
 let registered = false;
 
-/** Puts the gradient above in place of TF.js's (idempotent; before the first training step). */
+/** Puts the gradients above and Mean's (mean-grad.ts) in place of TF.js's (idempotent; before the first training step). */
 export function registerTrainingGradients(): void {
   if (registered) return;
   registered = true;
   tf.registerGradient(batchNormGradConfig);
+  tf.registerGradient(meanGradConfig);
 }

@@ -29,6 +29,12 @@ const CONV: Case[] = [
   { x: [2, 7, 7, 4], filter: [1, 1, 4, 6], strides: 2, pad: 'valid' },
   { x: [2, 8, 8, 2], filter: [3, 3, 2, 3], strides: 1, pad: explicit },
   { x: [2, 8, 8, 2], filter: [3, 3, 2, 3], strides: 2, pad: 1 },
+  // Strided input gradients split into phases: strides above the kernel size, uneven phases, one-sided pads.
+  { x: [2, 10, 9, 3], filter: [5, 3, 3, 4], strides: 3, pad: 'same' },
+  { x: [1, 11, 10, 2], filter: [2, 4, 2, 3], strides: [3, 2], pad: 'valid' },
+  { x: [2, 9, 8, 3], filter: [3, 3, 3, 4], strides: 2, pad: [[0, 0], [2, 0], [0, 3], [0, 0]] },
+  // A pointwise filter gradient that transposes dy rather than x (more output channels).
+  { x: [2, 5, 5, 16], filter: [1, 1, 16, 24], strides: 1, pad: 'valid' },
 ];
 
 const DEPTHWISE: Case[] = [
@@ -122,7 +128,14 @@ beforeAll(async () => {
 
 describe('registerWasmTrainingKernels', () => {
   it('fills exactly the gaps wasm 4.22 has, once', () => {
-    expect(registered).toEqual([tf.Conv2DBackpropFilter, tf.DepthwiseConv2dNativeBackpropFilter, tf.DepthwiseConv2dNativeBackpropInput, tf.Conv2DBackpropInput]);
+    expect(registered).toEqual([
+      tf.Conv2DBackpropFilter,
+      tf.DepthwiseConv2dNativeBackpropFilter,
+      tf.DepthwiseConv2dNativeBackpropInput,
+      tf.Conv2DBackpropInput,
+      tf.Sum,
+      tf.Mean,
+    ]);
     for (const name of registered) expect(tf.getKernel(name, 'wasm')).toBeDefined();
     expect(registerWasmTrainingKernels()).toEqual([]);
   });
@@ -214,5 +227,31 @@ describe('Conv2DBackpropInput on wasm (ours, in place of wasm\'s) matches a scal
       true,
     );
     expect(err).toBeLessThan(1e-5);
+  });
+});
+
+describe('Sum and Mean on wasm (ours over the leading axes, wasm\'s otherwise) match cpu', () => {
+  const cases: [number[], number | number[], boolean][] = [
+    [[4, 5, 6, 3], [0, 1, 2], false],
+    [[4, 5, 6, 3], [2, 0, 1], true],
+    [[4, 5, 6, 3], [-4, -3, -2], false],
+    [[7, 3], 0, false],
+    [[4, 5, 6, 3], [1, 2], false],
+    [[4, 5, 6, 3], 3, true],
+  ];
+  it.each(cases.map((c) => [`shape ${c[0].join('x')}, axis ${JSON.stringify(c[1])}, keepDims ${c[2]}`, c] as const))('%s', async (_, [shape, axis, keepDims]) => {
+    const v = normals(size(shape), 13);
+    for (const op of [tf.sum, tf.mean]) {
+      const run = () => op(tf.tensor(v, shape), axis, keepDims);
+      const [want, got] = [await valuesOn('cpu', run), await valuesOn('wasm', run)];
+      expect(relativeError(want, got)).toBeLessThan(1e-5);
+      const shapeOn = async (b: 'cpu' | 'wasm') => {
+        await tf.setBackend(b);
+        const t = tf.tidy(run);
+        t.dispose();
+        return t.shape;
+      };
+      expect(await shapeOn('wasm')).toEqual(await shapeOn('cpu'));
+    }
   });
 });
