@@ -11,6 +11,8 @@ import { DEVICE_LOST_ERROR, type BackendInfo, type DatasetSummary, type ModelSum
 import { StudioSession } from '../src/engine/session';
 import { webgpuKernelTimings, type KernelTiming } from '../src/engine/webgpu/kernel-bench';
 import { webgpuKernelSelfTest } from '../src/engine/webgpu/kernel-self-test';
+import { webglKernelTimings } from '../src/engine/webgl/kernel-bench';
+import { webglKernelSelfTest } from '../src/engine/webgl/kernel-self-test';
 import { selectBackend } from './backend-select';
 import { requestWasmThreads } from './wasm-setup';
 import { decodeBrowser } from './decode-browser';
@@ -197,6 +199,13 @@ const api = {
     await backend();
     const problem = await webgpuKernelSelfTest();
     return { problem, timings: problem === null ? await webgpuKernelTimings() : [] };
+  },
+
+  /** The same for the studio's WebGL kernels (`?backend=webgl&debug=faults`); timings count shader runs. */
+  async checkWebGlKernels(): Promise<{ problem: string | null; timings: KernelTiming[] }> {
+    await backend();
+    const problem = await webglKernelSelfTest();
+    return { problem, timings: problem === null ? await webglKernelTimings() : [] };
   },
 };
 

@@ -28,9 +28,13 @@ const client = workerClient();
 void loadBuiltin('demo');
 void loadHistory();
 
-// Hooks for the browser tests only: a worker crash, a lost GPU device, the WebGPU kernels' check.
+// Hooks for the browser tests only: a worker crash, a lost GPU device, the WebGPU and WebGL kernels' checks.
 if (new URLSearchParams(location.search).get('debug') === 'faults') {
   Object.assign(globalThis, {
-    ptsStudioFaults: { inject: (kind: 'crash' | 'lose-device') => client.injectFault(kind), checkWebGpuKernels: () => client.checkWebGpuKernels() },
+    ptsStudioFaults: {
+      inject: (kind: 'crash' | 'lose-device') => client.injectFault(kind),
+      checkWebGpuKernels: () => client.checkWebGpuKernels(),
+      checkWebGlKernels: () => client.checkWebGlKernels(),
+    },
   });
 }

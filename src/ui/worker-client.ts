@@ -353,6 +353,11 @@ export class WorkerClient {
     return this.conn.api.checkWebGpuKernels();
   }
 
+  /** For the kernel test (`?debug=faults`): the WebGL kernels' self-test and timings. */
+  checkWebGlKernels() {
+    return this.conn.api.checkWebGlKernels();
+  }
+
   /**
    * Restarts the worker on `name` (null: the fastest in its probe) and sends it the loaded model
    * and images again. Refused (false) while a run is in progress.

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { webgpuMagnitudeMask, webgpuMagnitudeMaskAvailable } from '../webgpu/magnitude-mask';
 import { webgpuNmMask, webgpuNmMaskAvailable } from '../webgpu/nm-mask';
+import { webglMagnitudeMask, webglMagnitudeMaskAvailable } from '../webgl/magnitude-mask';
+import { webglNmMask, webglNmMaskAvailable } from '../webgl/nm-mask';
 import { selectMagnitudeMask } from './magnitude-select';
 
 /** How one kernel is masked. */
@@ -15,11 +17,13 @@ const SELECTING_BACKENDS = new Set(['webgl', 'webgpu']);
 /**
  * The 0/1 float mask of `w` on the active backend, without leaving the device. Magnitude masks
  * keep exactly `keep` weights (ties: lower flat index first, matching src/core/masks/magnitude.ts):
- * on WebGPU by the studio's radix-select kernels (six dispatches, src/engine/webgpu); on WebGL by
- * threshold selection (magnitude-select.ts), since tf.topk there is a bitonic sort and scatterND
- * loops over every kept index per output; on cpu/wasm by tf.topk, a native sort that beats the
- * selection's [64, n] comparisons there. N:M masks keep the N largest |w| of every M consecutive
- * input channels (axis rank-2), ties to the lower index: on WebGPU in one dispatch, elsewhere by
+ * on WebGPU by the studio's radix-select kernels (six dispatches, src/engine/webgpu); on WebGL 2
+ * by the same selection in fragment shaders (ten draws, src/engine/webgl), or where float32
+ * render targets are missing by threshold selection (magnitude-select.ts), since tf.topk there is
+ * a bitonic sort and scatterND loops over every kept index per output; on cpu/wasm by tf.topk, a
+ * native sort that beats the selection's [64, n] comparisons there. N:M masks keep the N largest
+ * |w| of every M consecutive input channels (axis rank-2), ties to the lower index: on WebGPU and
+ * WebGL 2 in one shader, elsewhere by
  * rank comparisons over all groups at once.
  */
 export function deviceMask(w: tf.Tensor, spec: MaskSpec): tf.Tensor {
@@ -29,12 +33,14 @@ export function deviceMask(w: tf.Tensor, spec: MaskSpec): tf.Tensor {
     if (spec.kind === 'magnitude') {
       if (spec.keep <= 0) return tf.zerosLike(w);
       if (webgpuMagnitudeMaskAvailable()) return webgpuMagnitudeMask(w, spec.keep);
+      if (webglMagnitudeMaskAvailable()) return webglMagnitudeMask(w, spec.keep);
       if (SELECTING_BACKENDS.has(tf.getBackend())) return tf.reshape(selectMagnitudeMask(w, spec.keep), w.shape);
       const { indices } = tf.topk(tf.abs(tf.reshape(w, [n])), spec.keep, false);
       const ones = tf.ones([spec.keep]);
       return tf.reshape(tf.scatterND(tf.reshape(indices, [spec.keep, 1]), ones, [n]), w.shape);
     }
     if (webgpuNmMaskAvailable()) return webgpuNmMask(w, spec.n, spec.m);
+    if (webglNmMaskAvailable()) return webglNmMask(w, spec.n, spec.m);
     return nmRankMask(w, spec.n, spec.m);
   });
 }

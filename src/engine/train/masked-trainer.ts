@@ -3,6 +3,7 @@ import type { TrainerState } from '../../core/checkpoint';
 import { deviceMask, type MaskSpec } from '../masks/device-masks';
 import { fromTensorData, toTensorDataAll } from '../tensor-data';
 import { webgpuMaskedUpdate, webgpuMaskedUpdateAvailable } from '../webgpu/masked-update';
+import { webglMaskedUpdate, webglMaskedUpdateAvailable } from '../webgl/masked-update';
 import { registerTrainingGradients } from './batchnorm-grad';
 import { objectiveLoss, type ObjectiveParams } from './objective';
 
@@ -105,8 +106,9 @@ export class MaskedTrainer {
         const g = grads[(s.kernel.variable.read() as tf.Variable).name];
         if (!g) continue;
         // v = momentum v + g + (weightDecay + lambda (1 - mask)) w; w -= lr v.
-        if (webgpuMaskedUpdateAvailable()) {
-          const next = webgpuMaskedUpdate({ g, dense: s.dense, velocity: s.velocity, coef: s.coef, momentum, lr });
+        const fused = webgpuMaskedUpdateAvailable() ? webgpuMaskedUpdate : webglMaskedUpdateAvailable() ? webglMaskedUpdate : null;
+        if (fused) {
+          const next = fused({ g, dense: s.dense, velocity: s.velocity, coef: s.coef, momentum, lr });
           s.velocity.assign(next.velocity);
           s.dense.assign(next.dense);
         } else {
