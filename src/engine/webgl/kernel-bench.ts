@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { nmRankMask } from '../masks/device-masks';
 import { selectMagnitudeMask } from '../masks/magnitude-select';
-import type { KernelTiming, PathCost } from '../webgpu/kernel-bench';
+import { countBackendCalls, type KernelTiming, type PathCost } from '../webgpu/kernel-bench';
 import { genericUpdate, tiedNormals } from '../webgpu/kernel-self-test';
 import { webglMagnitudeMask } from './magnitude-mask';
 import { webglMaskedUpdate } from './masked-update';
@@ -16,23 +16,6 @@ import { onWebGl2 } from './program';
 /** Timed calls per path after the warm-up ones (which compile the shaders). */
 const RUNS = 5;
 const WARM_UP = 2;
-
-/** Shader runs made while `fn` runs: every program, unpacking included, goes through runWebGLProgram. */
-function countRuns(fn: () => void): number {
-  const b = tf.backend() as unknown as { runWebGLProgram: (...args: unknown[]) => unknown };
-  const original = b.runWebGLProgram;
-  let count = 0;
-  b.runWebGLProgram = function (this: unknown, ...args: unknown[]) {
-    count++;
-    return original.apply(this, args);
-  };
-  try {
-    fn();
-  } finally {
-    delete (b as { runWebGLProgram?: unknown }).runWebGLProgram; // the prototype's method again
-  }
-  return count;
-}
 
 /** A call and one read of its result, ms. */
 async function once(path: () => tf.Tensor): Promise<number> {
@@ -60,7 +43,7 @@ async function compare(kernel: string, shape: number[], prepare: (w: tf.Tensor) 
     for (let i = 0; i < WARM_UP; i++) for (const p of paths) await once(p);
     const times: number[][] = [[], []];
     for (let i = 0; i < RUNS; i++) for (const [j, p] of paths.entries()) times[j]!.push(await once(p));
-    const [oldCost, newCost] = paths.map((p, j): PathCost => ({ ms: median(times[j]!), dispatches: countRuns(() => tf.tidy(p).dispose()) }));
+    const [oldCost, newCost] = paths.map((p, j): PathCost => ({ ms: median(times[j]!), dispatches: countBackendCalls('runWebGLProgram', () => tf.tidy(p).dispose()) }));
     return { kernel, shape, old: oldCost!, new: newCost! };
   } finally {
     tf.dispose(ins);

@@ -32,19 +32,22 @@ export interface KernelTiming {
 const RUNS = 3;
 const WARM_UP = 2;
 
-/** Shader dispatches made while `fn` runs: every program goes through runWebGPUProgram once. */
-function countDispatches(fn: () => void): number {
-  const b = tf.backend() as unknown as { runWebGPUProgram: (...args: unknown[]) => unknown };
-  const original = b.runWebGPUProgram;
+/**
+ * Calls of the backend's `method` while `fn` runs (runWebGPUProgram: one per dispatch;
+ * runWebGLProgram: one per draw, unpacking included), by wrapping it on the instance.
+ */
+export function countBackendCalls(method: string, fn: () => void): number {
+  const b = tf.backend() as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const original = b[method]!;
   let count = 0;
-  b.runWebGPUProgram = function (this: unknown, ...args: unknown[]) {
+  b[method] = function (this: unknown, ...args: unknown[]) {
     count++;
     return original.apply(this, args);
   };
   try {
     fn();
   } finally {
-    delete (b as { runWebGPUProgram?: unknown }).runWebGPUProgram; // the prototype's method again
+    delete b[method]; // the prototype's method again
   }
   return count;
 }
@@ -56,7 +59,7 @@ async function cost(path: () => tf.Tensor): Promise<PathCost> {
     t.dispose();
   };
   for (let i = 0; i < WARM_UP; i++) await once();
-  const dispatches = countDispatches(() => tf.tidy(path).dispose());
+  const dispatches = countBackendCalls('runWebGPUProgram', () => tf.tidy(path).dispose());
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const start = performance.now();
