@@ -1,79 +1,13 @@
-/**
- * Times the WebGL kernels against the generic ops they replace, and counts the shader runs each
- * path makes, on the layer shapes of a small convnet. For the browser test's report: on a
- * software renderer the figures say how many draws went, not how fast a real GPU would be.
- */
+/** The WebGL kernels' timings against the generic ops (gpu-kernel-bench.ts), for the browser test. */
 import * as tf from '@tensorflow/tfjs';
-import { nmRankMask } from '../masks/device-masks';
-import { selectMagnitudeMask } from '../masks/magnitude-select';
-import { countBackendCalls, type KernelTiming, type PathCost } from '../webgpu/kernel-bench';
-import { genericUpdate, tiedNormals } from '../webgpu/kernel-self-test';
+import { kernelTimings, type KernelTiming } from '../gpu-kernel-bench';
 import { webglMagnitudeMask } from './magnitude-mask';
 import { webglMaskedUpdate } from './masked-update';
 import { webglNmMask } from './nm-mask';
 import { onWebGl2 } from './program';
 
-/** Timed calls per path after the warm-up ones (which compile the shaders). */
-const RUNS = 5;
-const WARM_UP = 2;
-
-/** A call and one read of its result, ms. */
-async function once(path: () => tf.Tensor): Promise<number> {
-  const start = performance.now();
-  const t = tf.tidy(path);
-  await t.data();
-  t.dispose();
-  return performance.now() - start;
-}
-
-const median = (times: number[]) => Math.round(times.sort((a, b) => a - b)[Math.floor(times.length / 2)]! * 10) / 10;
-
-/**
- * Times both paths on tied normals of `shape`; `prepare` makes their other inputs, untimed. Runs
- * alternate between the paths, so a load that comes and goes on the machine weighs on both.
- */
-async function compare(kernel: string, shape: number[], prepare: (w: tf.Tensor) => tf.Tensor[], oldPath: (ins: tf.Tensor[]) => tf.Tensor, newPath: (ins: tf.Tensor[]) => tf.Tensor): Promise<KernelTiming> {
-  const ins = tf.tidy(() => {
-    // Weights as training leaves them: the output of a generic op (packed on WebGL), not an upload.
-    const w = tf.mul(tf.tensor(tiedNormals(shape.reduce((a, b) => a * b, 1), 21), shape), 1);
-    return [w, ...prepare(w)];
-  });
-  try {
-    const paths = [() => oldPath(ins), () => newPath(ins)];
-    for (let i = 0; i < WARM_UP; i++) for (const p of paths) await once(p);
-    const times: number[][] = [[], []];
-    for (let i = 0; i < RUNS; i++) for (const [j, p] of paths.entries()) times[j]!.push(await once(p));
-    const [oldCost, newCost] = paths.map((p, j): PathCost => ({ ms: median(times[j]!), dispatches: countBackendCalls('runWebGLProgram', () => tf.tidy(p).dispose()) }));
-    return { kernel, shape, old: oldCost!, new: newCost! };
-  } finally {
-    tf.dispose(ins);
-  }
-}
-
-/**
- * Old path against new for magnitude masks (30% kept) on a 3x3 conv and a 1x1 conv of 256
- * channels, a 2:4 mask, and the masked update (`dispatches` counts shader runs here).
- */
+/** Old path against new on the active WebGL 2 backend; `dispatches` counts draws, unpacking included. */
 export async function webglKernelTimings(): Promise<KernelTiming[]> {
   if (!onWebGl2()) throw new Error(`Kernel timings need WebGL 2 (active: ${tf.getBackend()})`);
-  const out: KernelTiming[] = [];
-  const none = () => [];
-  for (const shape of [[3, 3, 32, 64], [1, 1, 256, 256]]) {
-    const keep = Math.round(0.3 * shape.reduce((a, b) => a * b, 1));
-    out.push(await compare('magnitude mask', shape, none, ([w]) => tf.reshape(selectMagnitudeMask(w!, keep), w!.shape), ([w]) => webglMagnitudeMask(w!, keep)));
-  }
-  out.push(await compare('2:4 mask', [3, 3, 32, 64], none, ([w]) => nmRankMask(w!, 2, 4), ([w]) => webglNmMask(w!, 2, 4)));
-  const [momentum, lr, weightDecay, lambda] = [0.9, 0.05, 1e-4, 0.5];
-  const updateInputs = (w: tf.Tensor) => {
-    const mask = tf.cast(tf.greater(tf.abs(w), 0.5), 'float32');
-    return [tf.mul(w, 0.01), tf.mul(w, 0.1), mask, tf.add(weightDecay, tf.mul(lambda, tf.sub(1, mask)))];
-  };
-  const fused = ([dense, g, velocity, , coef]: tf.Tensor[]) => webglMaskedUpdate({ g: g!, dense: dense!, velocity: velocity!, coef: coef!, momentum, lr }).dense;
-  out.push(await compare('masked update', [3, 3, 32, 64], updateInputs, ([dense, g, velocity, mask]) => genericUpdate({ g: g!, dense: dense!, velocity: velocity!, momentum, lr }, mask!, weightDecay, lambda).dense, fused));
-  const withCoef = ([dense, g, velocity, , coef]: tf.Tensor[]) => {
-    const v = tf.addN([tf.mul(velocity!, momentum), g!, tf.mul(coef!, dense!)]);
-    return tf.sub(dense!, tf.mul(v, lr));
-  };
-  out.push(await compare('masked update (cached coef)', [3, 3, 32, 64], updateInputs, withCoef, fused));
-  return out;
+  return kernelTimings({ launchMethod: 'runWebGLProgram', magnitudeMask: webglMagnitudeMask, nmMask: webglNmMask, maskedUpdate: webglMaskedUpdate });
 }
