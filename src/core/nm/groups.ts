@@ -44,6 +44,14 @@ export function nmGeometry(shape: readonly number[], m: number): NmGeometry {
   return { outer, inChannels, out, m, fits, groups };
 }
 
+/** nmGeometry of a kernel about to be masked: throws, saying why, when it has no groups of M. */
+export function requireNmGeometry(shape: readonly number[], m: number): NmGeometry {
+  if (shape.length < 2) throw new Error(`N:M mask: a kernel of rank ${shape.length} has no input-channel axis`);
+  const geom = nmGeometry(shape, m);
+  if (geom.inChannels % m !== 0) throw new Error(`N:M mask: ${geom.inChannels} input channels are not a multiple of ${m}`);
+  return geom;
+}
+
 /** Flat index of the first weight of a group; its M weights follow at a stride of `geom.out`. */
 export function groupStart(geom: NmGeometry, group: number): number {
   const blocks = geom.inChannels / geom.m;

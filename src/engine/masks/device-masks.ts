@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { requireNmGeometry } from '../../core/nm/groups';
 import { webgpuMagnitudeMask, webgpuMagnitudeMaskAvailable } from '../webgpu/magnitude-mask';
 import { webgpuNmMask, webgpuNmMaskAvailable } from '../webgpu/nm-mask';
 import { webglMagnitudeMask, webglMagnitudeMaskAvailable } from '../webgl/magnitude-mask';
@@ -51,27 +52,22 @@ export function deviceMask(w: tf.Tensor, spec: MaskSpec): tf.Tensor {
  */
 export function nmRankMask(w: tf.Tensor, n: number, m: number): tf.Tensor {
   return tf.tidy(() => {
-    const spec = { n, m };
     const shape = w.shape;
-    const r = shape.length;
-    const inC = shape[r - 2]!;
-    const out = shape[r - 1]!;
-    const pre = shape.slice(0, r - 2).reduce((a, b) => a * b, 1);
-    const groups = inC / spec.m;
-    if (!Number.isInteger(groups)) throw new Error(`N:M mask: ${inC} input channels are not a multiple of ${spec.m}`);
+    const { outer: pre, inChannels, out } = requireNmGeometry(shape, m);
+    const groups = inChannels / m;
     // [pre * groups, M, out]; each weight's rank inside its group is the count of larger
     // magnitudes (equal ones count when at a lower index), and the N of rank < N are kept. The
     // counted axis is last and nothing cast from bool is transposed: TF.js's WebGPU transpose of
     // such a tensor fails to compile (sum over an inner axis transposes), which left every N:M
     // mask empty there; the start-up mask self-test caught it. Rank 4 at most. NaN ranks below
     // every real magnitude, as on the host.
-    const g = tf.reshape(tf.where(tf.isNaN(w), tf.fill(w.shape, -1), tf.abs(w)), [pre * groups, spec.m, out]);
+    const g = tf.reshape(tf.where(tf.isNaN(w), tf.fill(w.shape, -1), tf.abs(w)), [pre * groups, m, out]);
     const a = tf.expandDims(g, 3); // [P, M, out, 1]: this weight
     const b = tf.expandDims(tf.transpose(g, [0, 2, 1]), 1); // [P, 1, out, M]: the others
-    const idx = tf.range(0, spec.m, 1, 'int32');
-    const lower = tf.reshape(tf.less(tf.reshape(idx, [1, spec.m]), tf.reshape(idx, [spec.m, 1])), [1, spec.m, 1, spec.m]); // [j < i]
+    const idx = tf.range(0, m, 1, 'int32');
+    const lower = tf.reshape(tf.less(tf.reshape(idx, [1, m]), tf.reshape(idx, [m, 1])), [1, m, 1, m]); // [j < i]
     const beats = tf.logicalOr(tf.greater(b, a), tf.logicalAnd(tf.equal(b, a), lower));
     const rank = tf.sum(tf.cast(beats, 'float32'), 3);
-    return tf.reshape(tf.cast(tf.less(rank, spec.n), 'float32'), shape);
+    return tf.reshape(tf.cast(tf.less(rank, n), 'float32'), shape);
   });
 }

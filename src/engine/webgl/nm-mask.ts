@@ -5,6 +5,7 @@
  * NaN below every real value), where the generic ops take about ten shaders.
  */
 import * as tf from '@tensorflow/tfjs';
+import { requireNmGeometry } from '../../core/nm/groups';
 import { glProgram, MAGNITUDE_KEY_GLSL, onWebGl2, runGlProgram, texelGlsl, unpackedFlat, type GlProgram } from './program';
 
 function nmProgram(size: number): GlProgram {
@@ -50,11 +51,7 @@ export function webglNmMaskAvailable(): boolean {
  * of every `m` consecutive input channels at each (position, output) index.
  */
 export function webglNmMask(w: tf.Tensor, n: number, m: number): tf.Tensor {
-  const r = w.rank;
-  if (r < 2) throw new Error(`N:M mask: a kernel of rank ${r} has no input-channel axis`);
-  const inChannels = w.shape[r - 2]!;
-  const out = w.shape[r - 1]!;
-  if (inChannels % m !== 0) throw new Error(`N:M mask: ${inChannels} input channels are not a multiple of ${m}`);
+  const { inChannels, out } = requireNmGeometry(w.shape, m);
   return tf.tidy(() => {
     const flat = unpackedFlat(w);
     const mask = runGlProgram(nmProgram(w.size), [flat], [[n], [m], [inChannels], [out]]);

@@ -5,6 +5,7 @@
  * NaN below every real value), where the generic ops take about ten shaders.
  */
 import * as tf from '@tensorflow/tfjs';
+import { requireNmGeometry } from '../../core/nm/groups';
 import { flatDispatch, MAGNITUDE_KEY_WGSL, onWebGpu, runProgram, type GpuProgram } from './program';
 
 const THREADS = 128;
@@ -52,11 +53,7 @@ export function webgpuNmMaskAvailable(): boolean {
  * of every `m` consecutive input channels at each (position, output) index.
  */
 export function webgpuNmMask(w: tf.Tensor, n: number, m: number): tf.Tensor {
-  const r = w.rank;
-  if (r < 2) throw new Error(`N:M mask: a kernel of rank ${r} has no input-channel axis`);
-  const inChannels = w.shape[r - 2]!;
-  const out = w.shape[r - 1]!;
-  if (inChannels % m !== 0) throw new Error(`N:M mask: ${inChannels} input channels are not a multiple of ${m}`);
+  const { inChannels, out } = requireNmGeometry(w.shape, m);
   return tf.tidy(() => {
     const flat = tf.reshape(w, [w.size]);
     // One entry per scalar field: a 4-long entry would be packed as a 16-byte-aligned vec4.
