@@ -5,7 +5,8 @@ import { defineConfig } from '@playwright/test';
  * cross-origin isolation headers). Software WebGPU (SwiftShader) is slow, hence one worker and
  * long timeouts. The browser is the system Chromium; `npx playwright install` is not used.
  */
-const PORT = 4173;
+/** PTS_E2E_PORT lets two checkouts run their browser tests side by side. */
+const PORT = Number(process.env.PTS_E2E_PORT ?? 4173);
 
 /** Chromium flags; WebGPU needs --enable-unsafe-webgpu on Linux (SwiftShader without a GPU). */
 const BASE_ARGS = [
