@@ -59,7 +59,11 @@ export type ProgressEvent =
   | { type: 'progress'; phase: Phase; done: number; total: number; etaSeconds: number | null }
   | { type: 'layers'; layers: LayerReport[] }
   | { type: 'search-generation'; generation: number; generations: number; best: number; mean: number; sparsities: number[] }
-  | { type: 'train-step'; step: number; totalSteps: number; epoch: number; loss: number; tau: number; lr: number; msPerStep: number }
+  /**
+   * One DST step: `loss` is the training objective (the base-decayed form can be negative), `kl`
+   * the distillation gap T^2 * KL(p_t || p_s) of the same forward pass (never negative).
+   */
+  | { type: 'train-step'; step: number; totalSteps: number; epoch: number; loss: number; kl: number; tau: number; lr: number; msPerStep: number }
   | { type: 'churn'; step: number; perLayer: number[]; mean: number }
   /** Live tensors and backend bytes during training (tf.memory()), to show a leak while it happens. */
   | { type: 'memory'; step: number; numTensors: number; numBytes: number }

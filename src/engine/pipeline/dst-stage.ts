@@ -9,6 +9,7 @@ import { cosineLr } from '../../core/schedules/lr';
 import { augmentBatch } from '../data/augment';
 import { toTensor } from '../data/preprocess';
 import { MaskedTrainer } from '../train/masked-trainer';
+import { distillKl } from '../train/objective';
 import { reestimate, scoreHeldOut, type RunContext } from './context';
 import { maskSpecOf, type LayerTarget } from './plan';
 import { PhaseProgress } from './progress';
@@ -119,15 +120,20 @@ export async function runDst(
           const x = o.augment ? augmentBatch(raw, ctx.rng) : raw;
           const teacherLogits = ctx.teacherLogits(x, false);
           const labels = ctx.ds.labels && o.objective === 'ce' ? tf.tensor1d(idx.map((i) => ctx.ds.labels![i]!), 'int32') : undefined;
-          return trainer.step({ x, teacherLogits, labels }, (xx) => ctx.logits(xx, true), {
+          // The student's logits of this very step, kept past the gradient's tidy for the KL.
+          let student: tf.Tensor2D | null = null;
+          const value = trainer.step({ x, teacherLogits, labels }, (xx) => (student = tf.keep(ctx.logits(xx, true))), {
             kind: o.objective, temperature: o.temperature, tau, temperStudent: o.temperStudent,
           }, stepLr, o.maskInterval);
+          const kl = distillKl(o, teacherLogits, student!);
+          (student as tf.Tensor2D | null)?.dispose();
+          return tf.stack([value, kl]);
         });
-        const loss = (await lossT.data())[0]!;
+        const [loss, kl] = [...(await lossT.data())] as [number, number];
         lossT.dispose();
         step++;
         stepTime += performance.now() - s0;
-        ctx.emit({ type: 'train-step', step, totalSteps: total, epoch, loss, tau, lr: stepLr, msPerStep: stepTime / step });
+        ctx.emit({ type: 'train-step', step, totalSteps: total, epoch, loss, kl, tau, lr: stepLr, msPerStep: stepTime / step });
         if (step % MEMORY_EVERY === 0 || step === 1 || step === total) {
           const mem = tf.memory();
           ctx.emit({ type: 'memory', step, numTensors: mem.numTensors, numBytes: mem.numBytes });

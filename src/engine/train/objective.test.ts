@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ceReference, klDecayReference, mseReference } from '../../core/loss/kl-reference';
 import type { Objective } from '../../core/options';
-import { objectiveLoss } from './objective';
+import { distillKl, objectiveLoss } from './objective';
 
 const teacher = [[2.0, -1.0, 0.5, 0.0], [0.1, 0.2, 3.0, -2.0], [-1.0, 1.5, 0.3, 0.7]];
 const student = [[1.0, 0.0, -0.5, 0.2], [0.3, -0.2, 1.0, 0.5], [0.0, 0.4, -1.2, 2.0]];
@@ -62,5 +62,45 @@ describe('objectiveLoss matches the scalar reference', () => {
     const ceRef = ceReference(labels, student);
     expect(ce.loss).toBeCloseTo(ceRef.loss, 5);
     expectClose(ce.grad, ceRef.grad, 5);
+  });
+});
+
+/** T^2 * mean_b KL(softmax(zt/T) || softmax(zs/S)), written out with plain numbers. */
+function klScalar(zt: number[][], zs: number[][], T: number, S: number): number {
+  const soft = (z: number[], t: number) => {
+    const m = Math.max(...z.map((v) => v / t));
+    const e = z.map((v) => Math.exp(v / t - m));
+    const s = e.reduce((a, v) => a + v, 0);
+    return e.map((v) => v / s);
+  };
+  let sum = 0;
+  zt.forEach((row, b) => {
+    const p = soft(row, T);
+    const q = soft(zs[b]!, S);
+    p.forEach((pk, k) => (sum += pk * Math.log(pk / q[k]!)));
+  });
+  return (T * T * sum) / zt.length;
+}
+
+describe('distillKl: the gap drawn as the main loss curve', () => {
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  const kl = (zt: number[][], zs: number[][], temperStudent: boolean) =>
+    tf.tidy(() => distillKl({ temperature: 4, temperStudent }, tf.tensor2d(zt), tf.tensor2d(zs)).dataSync()[0]!);
+
+  it('equals T^2 KL(p_t || q) for a tempered and an untempered student', () => {
+    expect(kl(teacher, student, true)).toBeCloseTo(klScalar(teacher, student, 4, 4), 5);
+    expect(kl(teacher, student, false)).toBeCloseTo(klScalar(teacher, student, 4, 1), 5);
+  });
+
+  it('is positive where the base-decayed loss on the same logits is negative, and 0 for a perfect student', () => {
+    const decayed = tf.tidy(() =>
+      objectiveLoss({ kind: 'kl-decay', temperature: 4, tau: 8, temperStudent: true }, tf.tensor2d(teacher), tf.tensor2d(student)).dataSync()[0]!,
+    );
+    expect(decayed).toBeLessThan(0);
+    expect(kl(teacher, student, true)).toBeGreaterThan(0);
+    expect(kl(teacher, teacher, true)).toBe(0);
   });
 });

@@ -45,3 +45,14 @@ export function objectiveLoss(
     }
   });
 }
+
+/**
+ * The distillation gap itself, T^2 * KL(p_t || q) with q the student's (tempered when the
+ * objective tempers it) softmax: the base-decayed loss at tau = 1 minus nothing. Never negative
+ * (clamped at 0 against rounding), whatever objective trains, so it is the curve a class can read.
+ */
+export function distillKl(p: Pick<ObjectiveParams, 'temperature' | 'temperStudent'>, teacherLogits: tf.Tensor2D, studentLogits: tf.Tensor2D): tf.Scalar {
+  return tf.tidy(() =>
+    tf.maximum(objectiveLoss({ kind: 'kl', temperature: p.temperature, tau: 1, temperStudent: p.temperStudent }, teacherLogits, studentLogits), 0) as tf.Scalar,
+  );
+}
