@@ -96,12 +96,13 @@ const api = {
 
   /**
    * Calibration images (class sub-folders give labels); `classList` maps folder names.
-   * `onProgress` hears how many are decoded, a few times a second.
+   * `onProgress` hears how many are decoded, a few times a second; `unlabelled` ignores folder names.
    */
   async loadImages(
     files: NamedBytes[],
     classList?: string[],
     onProgress?: (done: number, total: number) => void,
+    unlabelled = false,
   ): Promise<DatasetSummary> {
     let last = 0;
     const progress = (done: number, total: number) => {
@@ -111,7 +112,7 @@ const api = {
       void Promise.resolve(onProgress?.(done, total)).catch(() => undefined);
     };
     // Thumbnails are small and may share buffers with the session: copied, not transferred.
-    return (await ready()).loadImages(files, classList, onProgress ? progress : undefined);
+    return (await ready()).loadImages(files, classList, onProgress ? progress : undefined, unlabelled);
   },
 
   /**

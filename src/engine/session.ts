@@ -71,12 +71,19 @@ export class StudioSession {
 
   /**
    * Decodes and sizes images to the loaded model's input. Replaces the current image set only
-   * on success. `classList` maps folder names to class indices when given.
+   * on success. `classList` maps folder names to class indices when given; `unlabelled` ignores
+   * folder names altogether.
    */
-  async loadImages(files: NamedBytes[], classList?: string[], onProgress?: (done: number, total: number) => void): Promise<DatasetSummary> {
+  async loadImages(
+    files: NamedBytes[],
+    classList?: string[],
+    onProgress?: (done: number, total: number) => void,
+    unlabelled = false,
+  ): Promise<DatasetSummary> {
     if (!this.model || !this.summary) throw new InputError(null, 'Load a model first: images are sized to its input.');
     const { dataset, summary } = await buildDataset(files, this.deps.decode, inputGeometry(this.model), {
       ...(classList ? { classList } : {}),
+      unlabelled,
       numClasses: this.summary.numClasses,
       maxSide: MAX_IMAGE_SIDE,
       ...(onProgress ? { onProgress } : {}),

@@ -3,6 +3,7 @@ import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import type { NamedBytes } from '../../core/session-types';
 import { decodeNode } from '../../node/decode';
+import { offersUnlabelled } from '../../core/unlabelled';
 import { InputError } from '../errors';
 import { buildDataset, parseClassList, splitHeldOut, thumbnailPicks } from './dataset';
 import type { InputGeometry } from './preprocess';
@@ -50,17 +51,30 @@ describe('buildDataset', () => {
     expect(progress).toEqual([1, 2, 3]);
   });
 
-  it('refuses more class folders than the model has classes, naming the dropped folder', async () => {
+  it('refuses more class folders than the model has classes, naming the image folder', async () => {
     const files = ['a', 'b', 'c'].map((c, i) => image(`pets/${c}/x.png`, i));
     const e = await failure(files, { numClasses: 2 });
     expect(e.file).toBe('pets');
-    expect(e.message).toBe('pets: 3 class folders but the model has 2 classes. Name folders by class index (0..1) or add a classes.txt.');
+    expect(e.message).toBe('pets: 3 class folders but the model has 2 classes. Name folders by class index (0..1) or add a classes.txt, or load the images as unlabelled (scores are then agreement with the dense model).');
   });
 
   it('refuses a folder index beyond the model classes, naming the folder', async () => {
     const e = await failure([image('12/a.png', 1), image('3/b.png', 2)], { numClasses: 10 });
     expect(e.file).toBe('12');
-    expect(e.message).toBe('12: folder name "12" reads as a class index, but the model has 10 classes (0..9). Rename the folder to a valid class index.');
+    expect(e.message).toBe('12: folder name "12" reads as a class index, but the model has 10 classes (0..9). Rename the folder to a valid class index, or load the images as unlabelled (scores are then agreement with the dense model).');
+  });
+
+  it('reads folders that are not classes as unlabelled when asked, instead of refusing them', async () => {
+    const files = [image('imagenet-dev/000/a.png', 1), image('imagenet-dev/990/b.png', 2)];
+    const refused = await failure(files, { numClasses: 12 });
+    expect(refused.message).toMatch(/^imagenet-dev\/990: folder name "990" reads as a class index, but the model has 12 classes/);
+    expect(offersUnlabelled(refused.message)).toBe(true);
+    const { dataset, summary } = await buildDataset(files, decodeNode, GEO, { numClasses: 12, unlabelled: true });
+    expect(dataset.labels).toBeNull();
+    expect(dataset.count).toBe(2);
+    expect(summary.labelled).toBe(false);
+    expect(summary.labelSource).toBe('none');
+    expect(summary.warnings).toEqual([]);
   });
 
   it('matches folder names against the class list, any comma-separated name, case-insensitively', async () => {
@@ -136,14 +150,14 @@ describe('buildDataset', () => {
   it('refuses a drop with zero usable images', async () => {
     const none = await failure([text('readme.txt', 'hi'), text('.DS_Store', '')]);
     expect(none.file).toBe('images');
-    expect(none.message).toBe('images: no image among the 2 dropped file(s) (readme.txt, .DS_Store). Drop a folder of JPEG, PNG or WebP images.');
+    expect(none.message).toBe('images: no image among its 2 file(s) (readme.txt, .DS_Store). Give a folder of JPEG, PNG or WebP images.');
     const broken = await failure([text('a.jpg', 'no'), text('b.png', 'no')]);
     expect(broken.message).toBe('images: none of the 2 image file(s) could be used (first problem: a.jpg: not a JPEG, PNG or WebP image).');
-    // A dropped folder is named, and its files listed (a few of them).
+    // An image folder is named, and its files listed (a few of them).
     const notes = ['a', 'b', 'c', 'd'].map((n) => text(`holiday/${n}.txt`, n));
     const folder = await failure(notes);
     expect(folder.file).toBe('holiday');
-    expect(folder.message).toBe('holiday: no image among the 4 dropped file(s) (a.txt, b.txt, c.txt, and 1 more). Drop a folder of JPEG, PNG or WebP images.');
+    expect(folder.message).toBe('holiday: no image among its 4 file(s) (a.txt, b.txt, c.txt, and 1 more). Give a folder of JPEG, PNG or WebP images.');
     expect((await failure([text('cam/x.jpg', 'no')])).message).toMatch(/^cam: none of the 1 image file\(s\) could be used \(first problem: cam\/x\.jpg: /);
   });
 

@@ -6,7 +6,7 @@ import { Rng } from '../../core/rng';
 import type { DatasetSummary, InputProblem, NamedBytes } from '../../core/session-types';
 import { InputError, errorMessage } from '../errors';
 import { baseName, depth, normalizePath } from '../paths';
-import { parseClassList, planLabels } from './labels';
+import { parseClassList, planLabels, unlabelledPlan } from './labels';
 import { fitImage, storedToRgba, type InputGeometry } from './preprocess';
 import type { Dataset, ImageDecoder } from './types';
 
@@ -24,6 +24,8 @@ export interface BuildOptions {
   onProgress?: (done: number, total: number) => void;
   /** Checked between images; set `aborted` to stop with an AbortError. */
   signal?: { aborted: boolean };
+  /** Ignore folder names: every image is unlabelled (folders that are not classes of the model). */
+  unlabelled?: boolean;
 }
 
 const NOT_IMAGES = /\.(txt|json|md|csv|tsv|xml|ya?ml|html?|ini|log|py|ipynb|pdf|zip|tar|gz|db)$/i;
@@ -35,7 +37,7 @@ function isKnownNonImage(path: string): boolean {
   return NOT_IMAGES.test(name) || name.startsWith('.') || path.split('/').includes('__MACOSX') || /^(thumbs\.db|desktop\.ini)$/i.test(name);
 }
 
-/** The folder every dropped file sits in (the name of a dropped folder), else "images". */
+/** The folder every image file sits in (the name of the image folder), else "images". */
 function dropName(paths: string[]): string {
   const tops = new Set(paths.map((p) => (p.includes('/') ? p.slice(0, p.indexOf('/')) : '')));
   const [top] = tops;
@@ -50,7 +52,7 @@ function findClassList(files: NamedBytes[]): string[] | null {
   return lists[0] ? parseClassList(new TextDecoder().decode(lists[0].bytes)) : null;
 }
 
-/** Decodes, sizes and labels the images among `files`; InputError naming the dropped folder when none is usable. */
+/** Decodes, sizes and labels the images among `files`; InputError naming the image folder when none is usable. */
 export async function buildDataset(
   files: NamedBytes[],
   decode: ImageDecoder,
@@ -62,10 +64,10 @@ export async function buildDataset(
   const where = dropName(files.map((f) => normalizePath(f.path)));
   if (candidates.length === 0) {
     const names = files.slice(0, 3).map((f) => baseName(normalizePath(f.path))).join(', ') + (files.length > 3 ? `, and ${files.length - 3} more` : '');
-    throw new InputError(where, `${where}: no image among the ${files.length} dropped file(s) (${names}). Drop a folder of JPEG, PNG or WebP images.`);
+    throw new InputError(where, `${where}: no image among its ${files.length} file(s) (${names}). Give a folder of JPEG, PNG or WebP images.`);
   }
   const classList = opts.classList ?? findClassList(files);
-  const plan = planLabels(candidates.map((f) => f.path), opts.numClasses, classList);
+  const plan = opts.unlabelled ? unlabelledPlan(candidates.length) : planLabels(candidates.map((f) => f.path), opts.numClasses, classList, where);
   const { height, width, channels } = geometry;
   const size = height * width * channels;
   const pixels = new Uint8Array(size * candidates.length);

@@ -3,6 +3,7 @@
  * a class list (classes.txt), and failing that, sorted folder order is assumed (with a warning).
  */
 import type { InputProblem } from '../../core/session-types';
+import { UNLABELLED_HINT } from '../../core/unlabelled';
 import { InputError } from '../errors';
 import { baseName, dirName } from '../paths';
 
@@ -50,8 +51,25 @@ function listNames(names: string[], max = 6): string {
   return names.length > max ? `${shown} and ${names.length - max} more` : shown;
 }
 
-/** Works out labels for images at `paths` (normalised, relative to the drop). */
-export function planLabels(paths: string[], numClasses: number, classList: string[] | null): LabelPlan {
+/** Every one of `count` images unlabelled: folder names are not read as classes. */
+export function unlabelledPlan(count: number): LabelPlan {
+  return {
+    labels: Array.from({ length: count }, () => null),
+    leftOut: Array.from({ length: count }, () => false),
+    source: 'none',
+    classNames: null,
+    folderOf: new Map(),
+    problems: [],
+    warnings: [],
+  };
+}
+
+
+/**
+ * Works out labels for images at `paths` (normalised, relative to the image folder; `where` names
+ * that folder in messages).
+ */
+export function planLabels(paths: string[], numClasses: number, classList: string[] | null, where = 'images'): LabelPlan {
   const dirs = paths.map(dirName);
   const segs = dirs.map((d) => (d === '' ? [] : d.split('/')));
   let common = segs[0]?.length ?? 0;
@@ -85,7 +103,7 @@ export function planLabels(paths: string[], numClasses: number, classList: strin
   }
   if (inRoot > 0) {
     plan.warnings.push(
-      `${inRoot} image(s) sit directly in ${root === '' ? 'the dropped folder' : `"${root}"`} and ${paths.length - inRoot} in class folders; ` +
+      `${inRoot} image(s) sit directly in ${root === '' ? `"${where}"` : `"${root}"`} and ${paths.length - inRoot} in class folders; ` +
         'labels are ignored (unlabelled set). Put every image in a class folder to use labels.',
     );
     return plan;
@@ -99,7 +117,7 @@ export function planLabels(paths: string[], numClasses: number, classList: strin
       throw new InputError(
         folderPath(bad[0]!),
         `${folderPath(bad[0]!)}: folder name ${listNames(bad)} reads as a class index, but the model has ${numClasses} classes ` +
-          `(0..${numClasses - 1}). Rename the folder to a valid class index.`,
+          `(0..${numClasses - 1}). Rename the folder to a valid class index${classList ? ' or class name' : ''}, ${UNLABELLED_HINT}.`,
       );
     }
     for (const n of names) byName.set(n, Number(n));
@@ -122,9 +140,9 @@ export function planLabels(paths: string[], numClasses: number, classList: strin
     } else {
       if (names.length > numClasses) {
         throw new InputError(
-          root === '' ? 'images' : root,
-          `${root === '' ? 'images' : root}: ${names.length} class folders but the model has ${numClasses} classes. Name folders by class index (0..${numClasses - 1})` +
-            `${classList ? '' : ' or add a classes.txt'}.`,
+          root === '' ? where : root,
+          `${root === '' ? where : root}: ${names.length} class folders but the model has ${numClasses} classes. Name folders by class index (0..${numClasses - 1})` +
+            `${classList ? '' : ' or add a classes.txt'}, ${UNLABELLED_HINT}.`,
         );
       }
       names.forEach((n, i) => byName.set(n, i));
