@@ -24,6 +24,10 @@ export interface PruneCommand {
   quiet: boolean;
   /** 'auto' (wasm, else cpu), 'wasm' or 'cpu'. */
   backend: string;
+  /** Read the images without labels (folder names ignored): scores are agreement with the dense model. */
+  unlabelled: boolean;
+  /** File to write every progress event of the run to, as JSON (null: none). */
+  events: string | null;
 }
 
 export const HELP = `pts-studio prune: post-training sparsity (UniPTS) on a TF.js layers model
@@ -37,8 +41,11 @@ Inputs:
                           (integer names = class indices, else names / sorted order)
   --eval-images <dir>     separate held-out images for scoring (default: split --held-out
                           of --images off, never trained on)
-  --class-list <file>     class names, one class per line (line i = class i)
+  --class-list <file>     class names, one class per line (line i = class i); default: the
+                          labels of a Teachable Machine metadata.json beside model.json
   --calib-count <K>       use at most K calibration images (default: all)
+  --unlabelled            ignore folder names: the images are unlabelled and scores are
+                          agreement with the dense model (for folders that are not classes)
   --out <dir>             output folder (default: out)
 
 Method (defaults: UNIPTS.md, sized down for a CPU; --preset paper for the paper's):
@@ -63,6 +70,7 @@ Method (defaults: UNIPTS.md, sized down for a CPU; --preset paper for the paper'
   --seed <S>              seed of every random choice (default ${cliDefaults.seed})
   --backend <b>           auto (wasm, else cpu) | wasm | cpu (default auto)
   --quiet                 print only the summary
+  --events <file>         write every progress event of the run (and the report) to a JSON file
 
 Writes <out>/report.json, <out>/recipe.json, <out>/masks.json + masks.bin and the sparse
 model in <out>/model/ (model.json + weights.bin, reloadable with tf.loadLayersModel).
@@ -95,7 +103,7 @@ export function parsePrune(argv: string[]): PruneCommand & { preprocessGiven: bo
       population: { type: 'string' }, generations: { type: 'string' }, 'held-out': { type: 'string' },
       preprocess: { type: 'string' }, 'keep-first-dense': { type: 'boolean' }, 'keep-last-dense': { type: 'boolean' },
       'no-augment': { type: 'boolean' }, preset: { type: 'string' }, seed: { type: 'string' }, quiet: { type: 'boolean' },
-      backend: { type: 'string' },
+      backend: { type: 'string' }, unlabelled: { type: 'boolean' }, events: { type: 'string' },
     },
   });
   if (!values.model) throw new Error('--model <model.json> is required (see --help)');
@@ -138,5 +146,7 @@ export function parsePrune(argv: string[]): PruneCommand & { preprocessGiven: bo
     quiet: values.quiet ?? false,
     backend: oneOf(values.backend, ['auto', 'wasm', 'cpu'], 'backend') ?? 'auto',
     preprocessGiven: values.preprocess !== undefined,
+    unlabelled: values.unlabelled ?? false,
+    events: values.events ?? null,
   };
 }

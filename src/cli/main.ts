@@ -3,13 +3,16 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { isAbortError } from '../core/abort';
+import type { ProgressEvent } from '../core/events';
+import { UNLABELLED_HINT } from '../core/unlabelled';
 import { parseClassList } from '../engine/data/dataset';
 import { errorMessage } from '../engine/errors';
 import { WEIGHTS_FILE } from '../engine/export/export-model';
 import { StudioSession } from '../engine/session';
 import { setupNodeBackend } from '../node/backend';
 import { decodeNode } from '../node/decode';
-import { readFolder, readModelFolder } from '../node/files';
+import { readModelFolder } from '../node/files';
+import { folderNamer, readImageFolder, readTeachableLabels } from './inputs';
 import { HELP, parsePrune } from './args';
 import { cliSplit } from './split';
 import { ProgressPrinter } from './printer';
@@ -23,13 +26,23 @@ async function prune(argv: string[]): Promise<number> {
   const summary = await session.loadModel(await readModelFolder(resolve(cmd.model)));
   log(`model ${summary.name}: input ${summary.inputShape.join('x')}, ${summary.numClasses} classes, ${summary.prunable.length} prunable kernels (${summary.prunableParams.toLocaleString('en')} weights)`);
   if (!cmd.preprocessGiven) cmd.options.preprocess = summary.suggestedPreprocess;
-  const calibFiles = (await readFolder(resolve(cmd.images))).map((f) => ({ ...f, path: `calib/${f.path}` }));
-  const evalFiles = cmd.evalImages ? (await readFolder(resolve(cmd.evalImages))).map((f) => ({ ...f, path: `eval/${f.path}` })) : [];
-  const classList = cmd.classList ? parseClassList(await readFile(resolve(cmd.classList), 'utf8')) : undefined;
-  const ds = await session.loadImages([...calibFiles, ...evalFiles], classList);
-  for (const s of ds.skipped) log(`skipped ${s.file ?? ''}: ${s.message}`);
-  for (const w of ds.warnings) log(`warning: ${w}`);
-  log(`images: ${ds.count} usable, labels from ${ds.labelSource}`);
+  const calibFiles = (await readImageFolder(cmd.images, '--images')).map((f) => ({ ...f, path: `calib/${f.path}` }));
+  const evalFiles = cmd.evalImages ? (await readImageFolder(cmd.evalImages, '--eval-images')).map((f) => ({ ...f, path: `eval/${f.path}` })) : [];
+  const teachable = await readTeachableLabels(resolve(cmd.model));
+  const classList = cmd.classList ? parseClassList(await readFile(resolve(cmd.classList), 'utf8')) : teachable?.labels;
+  if (teachable && !cmd.classList) log(`Teachable Machine export: ${teachable.labels.length} labels from metadata.json beside the model`);
+  if (teachable && !cmd.preprocessGiven) cmd.options.preprocess = teachable.preprocess;
+  // The engine names the folders calib/ and eval/; messages name the folders the user gave.
+  const named = folderNamer(cmd);
+  let ds;
+  try {
+    ds = await session.loadImages([...calibFiles, ...evalFiles], classList, undefined, cmd.unlabelled);
+  } catch (e) {
+    throw new Error(named(errorMessage(e)).replace(UNLABELLED_HINT, 'or pass --unlabelled (scores are then agreement with the dense model)'));
+  }
+  for (const s of ds.skipped) log(`skipped ${named(s.file ?? '')}: ${named(s.message)}`);
+  for (const w of ds.warnings) log(`warning: ${named(w)}`);
+  log(`images: ${ds.count} usable in ${cmd.images}${cmd.evalImages ? ` and ${cmd.evalImages}` : ''}, ${ds.labelled ? `labels from ${ds.labelSource === 'indices' ? 'folder names as class indices' : ds.labelSource === 'class-list' ? 'folder names matched to the class list' : 'sorted folder names'}` : 'unlabelled (scores are agreement with the dense model)'}`);
   const split = cliSplit(session.imagePaths, session.imageLabels, cmd);
   const controller = new AbortController();
   process.once('SIGINT', () => {
@@ -37,7 +50,11 @@ async function prune(argv: string[]): Promise<number> {
     controller.abort();
   });
   const printer = new ProgressPrinter(cmd.quiet ? () => {} : log);
-  const result = await session.run(cmd.options, (e) => printer.handle(e), controller.signal, split ?? undefined);
+  const events: ProgressEvent[] = [];
+  const result = await session.run(cmd.options, (e) => {
+    if (cmd.events) events.push(e);
+    printer.handle(e);
+  }, controller.signal, split ?? undefined);
   const out = resolve(cmd.out);
   await mkdir(join(out, 'model'), { recursive: true });
   await writeFile(join(out, 'model', 'model.json'), result.modelJson);
@@ -47,6 +64,7 @@ async function prune(argv: string[]): Promise<number> {
   await writeFile(join(out, 'recipe.json'), result.recipeJson);
   if (result.nmPacked) await writeFile(join(out, 'nm-packed.bin'), new Uint8Array(result.nmPacked));
   await writeFile(join(out, 'report.json'), JSON.stringify(result.report, null, 2));
+  if (cmd.events) await writeFile(resolve(cmd.events), JSON.stringify({ events, report: result.report }));
   new ProgressPrinter(log).summary(result.report);
   log(`wrote ${out}/report.json, recipe.json, masks.json, masks.bin and model/`);
   session.dispose();
