@@ -9,7 +9,7 @@ describe('resumeFrom', () => {
     ]);
     for (let step = 1; step <= 12; step++) {
       run = applyEvents(run, [
-        { type: 'train-step', step, totalSteps: 20, epoch: 0, loss: 1 / step, tau: 2, lr: 0.01, msPerStep: 5 },
+        { type: 'train-step', step, totalSteps: 20, epoch: 0, loss: 1 / step, kl: 2 / step, tau: 2, lr: 0.01, msPerStep: 5 },
         ...(step % 4 === 0 ? [{ type: 'eval' as const, step, metrics: { agreement: 0.6, kl: 0.5, count: 10 }, best: true }] : []),
         ...(step % 3 === 0 ? [{ type: 'churn' as const, step, perLayer: [0.1], mean: 0.1 }] : []),
       ]);

@@ -11,6 +11,7 @@ function steps(from: number, count: number): ProgressEvent[] {
     totalSteps: 10_000,
     epoch: 0,
     loss: 1 / (from + i + 1),
+    kl: 2 / (from + i + 1),
     tau: 8,
     lr: 0.01,
     msPerStep: 5,

@@ -12,7 +12,10 @@ export type RunStatus = 'idle' | 'running' | 'cancelling' | 'done' | 'failed' | 
 export interface TrainPoint {
   step: number;
   epoch: number;
+  /** The training objective (the base-decayed form can be negative). */
   loss: number;
+  /** The distillation gap T^2 KL(p_t || p_s), never negative; null in runs recorded before it was sent. */
+  kl: number | null;
   /** ln b of the base-decayed objective. */
   tau: number;
   lr: number;
@@ -147,7 +150,7 @@ export function applyEvents(run: RunState, events: readonly ProgressEvent[]): Ru
         next.searchSparsities = e.sparsities;
         break;
       case 'train-step':
-        train.push({ step: e.step, epoch: e.epoch, loss: e.loss, tau: e.tau, lr: e.lr });
+        train.push({ step: e.step, epoch: e.epoch, loss: e.loss, kl: e.kl ?? null, tau: e.tau, lr: e.lr });
         break;
       case 'churn':
         churn.push({ step: e.step, mean: e.mean, perLayer: e.perLayer });

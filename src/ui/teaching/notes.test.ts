@@ -1,0 +1,105 @@
+/**
+ * The teaching notes against recorded runs: real event streams of the demo (CLI, --events) at
+ * 90% unstructured, at 2:4, and at 50% (where the one-shot model is returned). Every number a
+ * sentence says is checked against the run's own events and report.
+ */
+import { describe, expect, it } from 'vitest';
+import type { ProgressEvent, RunReport } from '../../core/events';
+import { applyEvents, idleRun, type RunState } from '../run-state';
+import { churnNote, evalNote, klNote, searchNote, sparsityNote, tauNote } from './chart-notes';
+import { phaseNote } from './phase-notes';
+import { runSummary } from './summary';
+import demo90 from './fixtures/demo-90.json';
+import demo24 from './fixtures/demo-2of4.json';
+import demo50 from './fixtures/demo-50.json';
+
+interface Recording {
+  events: ProgressEvent[];
+  report: RunReport;
+}
+
+/** The run as the page holds it once every event is in and the report has come. */
+function fold(rec: Recording): RunState {
+  const run = applyEvents({ ...idleRun, status: 'running' }, rec.events);
+  return { ...run, status: 'done', report: rec.report, layers: rec.report.layers };
+}
+
+const pc = (x: number) => `${(x * 100).toFixed(1)}%`;
+const r90 = demo90 as unknown as Recording;
+const r24 = demo24 as unknown as Recording;
+const r50 = demo50 as unknown as Recording;
+
+describe('teaching notes on the recorded demo at 90%', () => {
+  const run = fold(r90);
+  const rep = r90.report;
+
+  it('the summary says dense, one-shot and returned with the report\'s numbers', () => {
+    const text = runSummary(rep).join(' ');
+    expect(rep.returned).toBe('trained');
+    expect(text).toContain(`${pc(rep.dense.top1!)} top-1 accuracy on ${rep.dense.count} held-out images`);
+    expect(text).toContain(`dropped it to ${pc(rep.oneShot.top1!)}`);
+    expect(text).toContain(`brought it back to ${pc(rep.final.top1!)}`);
+    expect(text).toContain(`${((rep.final.top1! - rep.oneShot.top1!) * 100).toFixed(1)} points won back`);
+    expect(text).toContain(`taken at step ${rep.bestStep}`);
+  });
+
+  it('the KL note reports the fall the KL series shows, and every KL is non-negative', () => {
+    const kl = r90.events.flatMap((e) => (e.type === 'train-step' ? [e.kl] : []));
+    expect(kl.length).toBe(45);
+    expect(Math.min(...kl)).toBeGreaterThanOrEqual(0);
+    const first = kl.slice(0, 10).reduce((a, v) => a + v, 0) / 10;
+    const last = kl.slice(-10).reduce((a, v) => a + v, 0) / 10;
+    expect(last).toBeLessThan(first * 0.8);
+    expect(klNote(run)).toBe(`The KL gap between sparse and dense outputs (mean of 10 steps) fell from ${first.toFixed(2)} to ${last.toFixed(2)}: the sparse network answers more and more like the dense one.`);
+  });
+
+  it('the sparsity note names the layers the search spared and their share of the weights', () => {
+    const spared = rep.layers.filter((l) => l.targetSparsity < 0.8);
+    expect(spared.map((l) => l.name)).toEqual(['conv1', 'logits']);
+    const share = spared.reduce((a, l) => a + l.params, 0) / rep.layers.reduce((a, l) => a + l.params, 0);
+    const note = sparsityNote(run)!;
+    expect(note).toContain('The search spared conv1 and logits');
+    expect(note).toContain(`only ${pc(share)} of the weights`);
+    expect(note).toContain(`conv1 ${(spared[0]!.targetSparsity * 100).toFixed(0)}%`);
+  });
+
+  it('the log-base, held-out, search and churn notes quote the last event of each series', () => {
+    const steps = r90.events.filter((e) => e.type === 'train-step');
+    const lastTau = steps[steps.length - 1]!.tau;
+    expect(tauNote(run)).toContain(`now e^${lastTau.toFixed(2)} (it began at e^8.00)`);
+    expect(tauNote(run)).toContain(`${(8 / lastTau).toFixed(2)}x as hard`);
+    const lastEval = r90.events.filter((e) => e.type === 'eval').pop()!;
+    expect(evalNote(run)).toBe(
+      `At step ${lastEval.step} the held-out top-1 accuracy is ${pc(lastEval.metrics.top1!)}, ${((lastEval.metrics.top1! - rep.oneShot.top1!) * 100).toFixed(1)} points above the one-shot model's ${pc(rep.oneShot.top1!)}. Best checkpoint: step ${rep.bestStep}.`,
+    );
+    const lastGen = r90.events.filter((e) => e.type === 'search-generation').pop()!;
+    expect(searchNote(run)).toContain(`Best so far: ${pc(lastGen.best)} (generation ${lastGen.generation})`);
+    expect(churnNote(run)).toMatch(/^Churn is down to 0\.\d\d% \(peak 0\.\d\d%\): the masks have settled\.$/);
+  });
+
+  it('one sentence per phase, with the phase\'s own numbers', () => {
+    expect(phaseNote(run, 'dense-eval')).toBe(`The dense model scores ${pc(rep.dense.top1!)} top-1 accuracy on 60 held-out images: the mark to win back.`);
+    expect(phaseNote(run, 'one-shot')).toBe(`Cutting 90% of the weights at once, with no training, leaves ${pc(rep.oneShot.top1!)}.`);
+    expect(phaseNote(run, 'dst')).toContain('45 training step(s)');
+    expect(phaseNote(run, 'export')).toContain(`${pc(rep.globalSparsity)} of the prunable weights are 0`);
+    expect(phaseNote({ ...idleRun }, 'search')).toBeNull();
+  });
+});
+
+describe('teaching notes on other recorded runs', () => {
+  it('2:4: the sparsity note explains the groups and names the layer that does not fit', () => {
+    const note = sparsityNote(fold(r24))!;
+    expect(note).toContain('groups of 4 keeps the 2 largest weights of each group (2:4)');
+    expect(note).toContain('conv1 does not fit the groups, so it is pruned unstructured instead');
+    expect(phaseNote(fold(r24), 'search')).toMatch(/nothing to search/);
+  });
+
+  it('50%: the summary says why the one-shot model came back', () => {
+    const rep = r50.report;
+    expect(rep.returned).toBe('one-shot');
+    const text = runSummary(rep).join(' ');
+    expect(text).toContain(`Training never beat ${pc(rep.oneShot.top1!)} on the held-out images`);
+    expect(text).toContain('hands back the one-shot model');
+    expect(text).not.toContain('won back');
+  });
+});
