@@ -1,5 +1,5 @@
 /** What the page's buttons and drops do: fetch or collect files, then hand them to the worker client. */
-import { validateOptions } from '../core/options';
+import { EXAMPLE_GOALS, validateOptions } from '../core/options';
 import { fetchDemo, fetchMobileNet, MissingBuiltin } from './files/builtins';
 import { parseClassList } from './files/class-list';
 import { describeFiles, type SourceFile } from './files/source-file';
@@ -7,15 +7,20 @@ import { errorText } from './format';
 import * as store from './store';
 import { workerClient } from './worker-client';
 
-export type Builtin = 'demo' | 'mobilenet';
+export type Builtin = 'demo' | 'demo-2of4' | 'mobilenet';
 
-/** Loads a built-in model (and the demo's images); the images it does not bring are forgotten. */
+/**
+ * Loads a built-in model (and the demo's images); the images it does not bring are forgotten.
+ * The demo examples also set their goal (90% unstructured, or 2:4) with the quick recipe.
+ */
 export async function loadBuiltin(which: Builtin): Promise<void> {
   store.setNotice(null);
+  const demo = which !== 'mobilenet';
   // Busy from the first download to the last image read, so nothing slips in between.
-  const task = store.beginBusy(which === 'demo' ? 'Downloading the CIFAR-10 demo…' : 'Downloading MobileNet v1 0.25…');
+  const task = store.beginBusy(demo ? 'Downloading the CIFAR-10 demo…' : 'Downloading MobileNet v1 0.25…');
   try {
-    const inputs = which === 'demo' ? await fetchDemo() : await fetchMobileNet();
+    const inputs = demo ? await fetchDemo() : await fetchMobileNet();
+    if (which !== 'mobilenet') store.applyExample(EXAMPLE_GOALS[which]);
     const images = inputs.images.length
       ? { files: inputs.images, source: `${inputs.name} images`, ...(inputs.classList ? { classList: inputs.classList } : {}) }
       : null;

@@ -5,7 +5,7 @@
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import type { ProgressEvent } from '../core/events';
-import { PRESETS, quickLook, type PresetName, type Preprocess, type PruneOptions } from '../core/options';
+import { EXAMPLE_GOALS, PRESETS, quickLook, type Goal, type PresetName, type Preprocess, type PruneOptions } from '../core/options';
 import type { BackendInfo, DatasetSummary, ModelSummary, RunArtifacts, WorkerMemory } from '../core/session-types';
 import type { RunRecord } from './persist/db';
 import { applyEvents, idleRun, resumeFrom, type RunState, type RunStatus } from './run-state';
@@ -60,7 +60,7 @@ export const studio = createStore<StudioState>()(() => ({
   tasks: [],
   busy: null,
   notice: null,
-  options: quickLook,
+  options: { ...quickLook, ...EXAMPLE_GOALS.demo },
   preset: 'quick',
   run: idleRun,
   errors: [],
@@ -155,9 +155,14 @@ export function updatePreprocess(preprocess: Preprocess): void {
   studio.setState((s) => ({ options: { ...s.options, preprocess } }));
 }
 
-/** Applies a preset's recipe; the preprocessing stays, since it belongs to the data. */
+/** Applies a preset's recipe; the goal (sparsity, pattern) and the preprocessing stay: they belong to the user and the data. */
 export function applyPreset(name: PresetName): void {
-  studio.setState((s) => ({ options: { ...PRESETS[name], preprocess: s.options.preprocess }, preset: name }));
+  studio.setState((s) => ({ options: { ...PRESETS[name], sparsity: s.options.sparsity, pattern: s.options.pattern, preprocess: s.options.preprocess }, preset: name }));
+}
+
+/** A built-in example's starting point: the quick recipe and its goal. */
+export function applyExample(goal: Goal): void {
+  studio.setState((s) => ({ options: { ...quickLook, ...goal, preprocess: s.options.preprocess }, preset: 'quick' }));
 }
 
 export function startRun(id: string, modelName: string | null): void {

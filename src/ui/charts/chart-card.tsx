@@ -1,5 +1,6 @@
 import type { ReactElement, ReactNode } from 'react';
 import { ResponsiveContainer } from 'recharts';
+import { TeachingNote } from '../teaching/teaching-views';
 
 interface Props {
   testid: string;
@@ -10,13 +11,17 @@ interface Props {
   points: number;
   empty: string;
   height?: number;
+  /** Teaching mode's live explanation of what the chart shows now (shown under it when on). */
+  note?: string | null;
+  /** Extra data-* attributes summarising what is drawn (read by the browser tests). */
+  attrs?: Record<`data-${string}`, string | number>;
   children: ReactElement;
 }
 
 /** A titled chart box; shows a placeholder until there is something to draw. */
-export function ChartCard({ testid, title, hint, points, empty, height = 180, children }: Props) {
+export function ChartCard({ testid, title, hint, points, empty, height = 180, note = null, attrs = {}, children }: Props) {
   return (
-    <figure className="chart-card" data-testid={testid} data-points={points}>
+    <figure className="chart-card" data-testid={testid} data-points={points} {...attrs}>
       <figcaption>
         <span className="chart-title">{title}</span>
         <span className="chart-hint">{hint}</span>
@@ -30,6 +35,7 @@ export function ChartCard({ testid, title, hint, points, empty, height = 180, ch
           {children}
         </ResponsiveContainer>
       )}
+      <TeachingNote testid={`${testid}-note`} text={note} />
     </figure>
   );
 }

@@ -2,6 +2,9 @@ import { PhaseStepper } from '../components/phase-stepper';
 import { useStudio } from '../store';
 import { ChurnChart, EvalChart, SearchChart, TrainChart } from './train-charts';
 import { MemoryChart } from './memory-chart';
+import { KlChart } from './kl-chart';
+import { churnNote, evalNote, klNote, searchNote, sparsityNote, tauNote } from '../teaching/chart-notes';
+import { PhaseNotes } from '../teaching/teaching-views';
 import { SparsityChart } from './sparsity-chart';
 
 const NO_LAYERS: never[] = [];
@@ -14,6 +17,7 @@ export function LiveView() {
     <section className="panel live" data-testid="live-view">
       <h2>3 · Run</h2>
       <PhaseStepper />
+      <PhaseNotes run={run} />
       {run.warnings.length > 0 && (
         <ul className="run-warnings" data-testid="run-warnings">
           {run.warnings.map((w, i) => (
@@ -24,17 +28,17 @@ export function LiveView() {
       {run.status === 'idle' ? (
         <p className="muted" data-testid="charts-idle">
           Press Run to watch the search pick a sparsity per layer, then the sparse network train back toward the dense one:
-          loss, log base, learning rate, held-out score, mask churn and per-layer sparsity appear here live.
+          the KL gap, log base, learning rate, held-out score, mask churn and per-layer sparsity appear here live.
         </p>
       ) : (
         <div className="charts">
-          <SearchChart data={run.search} />
-          <SparsityChart prunable={prunable} layers={run.layers} searchSparsities={run.searchSparsities} final={run.report !== null} />
-          <TrainChart data={run.train} y="loss" />
-          <TrainChart data={run.train} y="tau" />
+          <SearchChart data={run.search} note={searchNote(run)} />
+          <SparsityChart prunable={prunable} layers={run.layers} searchSparsities={run.searchSparsities} final={run.report !== null} note={sparsityNote(run)} />
+          <KlChart data={run.train} note={klNote(run)} />
+          <TrainChart data={run.train} y="tau" note={tauNote(run)} />
           <TrainChart data={run.train} y="lr" />
-          <EvalChart data={run.evals} />
-          <ChurnChart data={run.churn} />
+          <EvalChart data={run.evals} note={evalNote(run)} />
+          <ChurnChart data={run.churn} note={churnNote(run)} />
           <MemoryChart data={run.memory} />
         </div>
       )}

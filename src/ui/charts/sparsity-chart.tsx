@@ -22,10 +22,12 @@ interface Props {
   searchSparsities: number[] | null;
   /** Show achieved sparsity (only meaningful once the model is exported). */
   final: boolean;
+  /** Teaching mode's explanation. */
+  note?: string | null;
 }
 
 /** Per-layer sparsity: the chosen target and the achieved one, against uniform and ERK. */
-export const SparsityChart = memo(function SparsityChart({ prunable, layers, searchSparsities, final }: Props) {
+export const SparsityChart = memo(function SparsityChart({ prunable, layers, searchSparsities, final, note = null }: Props) {
   const rows = useMemo<Row[]>(() => {
     if (layers) {
       return layers.map((l, i) => ({
@@ -49,6 +51,7 @@ export const SparsityChart = memo(function SparsityChart({ prunable, layers, sea
       points={rows.length}
       empty="Appears once the layer-wise distribution is chosen."
       height={220}
+      note={note}
     >
       <ComposedChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />

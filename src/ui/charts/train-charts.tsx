@@ -7,32 +7,31 @@ import { AXIS_STYLE, ChartCard, COLORS } from './chart-card';
 /** Upper y bound that stays sensible when every value is 0 (recharts would pick 0..4). */
 const nonZeroMax = (max: number) => (max > 0 ? max : 0.01);
 
-type TrainKey = 'loss' | 'tau' | 'lr';
+type TrainKey = 'tau' | 'lr';
 
 const TRAIN_CHARTS: Record<TrainKey, { testid: string; title: string; hint: string }> = {
-  loss: { testid: 'chart-loss', title: 'Loss', hint: 'Distillation loss of the sparse student against the dense teacher (the base-decayed form is KL up to a constant, so it can be negative).' },
   tau: { testid: 'chart-tau', title: 'ln b (τ)', hint: 'Log base of the objective; it decays so the gradient does not fade.' },
   lr: { testid: 'chart-lr', title: 'Learning rate', hint: 'Linear warm-up, then cosine decay.' },
 };
 
 /** One scalar of the training steps against the step number. */
-export const TrainChart = memo(function TrainChart({ data, y }: { data: TrainPoint[]; y: TrainKey }) {
+export const TrainChart = memo(function TrainChart({ data, y, note = null }: { data: TrainPoint[]; y: TrainKey; note?: string | null }) {
   const c = TRAIN_CHARTS[y];
   return (
-    <ChartCard testid={c.testid} title={c.title} hint={c.hint} points={data.length} empty="Starts with sparse training.">
+    <ChartCard testid={c.testid} title={c.title} hint={c.hint} points={data.length} empty="Starts with sparse training." note={note}>
       <LineChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
         <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} tick={AXIS_STYLE} />
         <YAxis tick={AXIS_STYLE} tickFormatter={num} width={52} domain={['auto', 'auto']} />
         <Tooltip formatter={(v) => num(Number(v))} labelFormatter={(s) => `step ${s}`} />
-        <Line dataKey={y} stroke={COLORS[y === 'loss' ? 0 : y === 'tau' ? 3 : 2]} dot={false} isAnimationActive={false} strokeWidth={1.5} />
+        <Line dataKey={y} stroke={COLORS[y === 'tau' ? 3 : 2]} dot={false} isAnimationActive={false} strokeWidth={1.5} />
       </LineChart>
     </ChartCard>
   );
 });
 
 /** Held-out agreement (and top-1 when labelled) at each evaluation during training. */
-export const EvalChart = memo(function EvalChart({ data }: { data: EvalPoint[] }) {
+export const EvalChart = memo(function EvalChart({ data, note = null }: { note?: string | null; data: EvalPoint[] }) {
   const labelled = data.some((d) => d.top1 !== null);
   return (
     <ChartCard
@@ -41,6 +40,7 @@ export const EvalChart = memo(function EvalChart({ data }: { data: EvalPoint[] }
       hint="Scored on images never trained on; the best checkpoint is kept."
       points={data.length}
       empty="Appears at the first held-out evaluation."
+      note={note}
     >
       <LineChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
@@ -56,7 +56,7 @@ export const EvalChart = memo(function EvalChart({ data }: { data: EvalPoint[] }
 });
 
 /** Fraction of mask bits that flipped since the last log: the mean and each layer. */
-export const ChurnChart = memo(function ChurnChart({ data }: { data: ChurnPoint[] }) {
+export const ChurnChart = memo(function ChurnChart({ data, note = null }: { note?: string | null; data: ChurnPoint[] }) {
   const layers = data[0]?.perLayer.length ?? 0;
   const rows = useMemo(
     () => data.map((d) => Object.fromEntries([['step', d.step], ['mean', d.mean], ...d.perLayer.map((v, i) => [`l${i}`, v])])),
@@ -69,6 +69,7 @@ export const ChurnChart = memo(function ChurnChart({ data }: { data: ChurnPoint[
       hint="Share of mask bits that flipped; it should fall as training settles. Thin lines: layers."
       points={data.length}
       empty="Starts with sparse training."
+      note={note}
     >
       <LineChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
@@ -85,7 +86,7 @@ export const ChurnChart = memo(function ChurnChart({ data }: { data: ChurnPoint[
 });
 
 /** Fitness of the best genome and the population mean per generation. */
-export const SearchChart = memo(function SearchChart({ data }: { data: SearchPoint[] }) {
+export const SearchChart = memo(function SearchChart({ data, note = null }: { note?: string | null; data: SearchPoint[] }) {
   return (
     <ChartCard
       testid="chart-search"
@@ -93,6 +94,7 @@ export const SearchChart = memo(function SearchChart({ data }: { data: SearchPoi
       hint="Best and mean fitness per generation of the layer-wise sparsity search."
       points={data.length}
       empty="Shown while the distribution search runs."
+      note={note}
     >
       <LineChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />

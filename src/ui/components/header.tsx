@@ -1,5 +1,6 @@
 import { useStudio } from '../store';
 import { BackendSelect, ProbeTable } from './backend-choice';
+import { TeachingToggle } from '../teaching/teaching-views';
 
 /** Title, the one-line idea, and which backend computes: the probe's figures, why, and a choice of another. */
 export function Header() {
@@ -16,6 +17,7 @@ export function Header() {
           then win the accuracy back. This studio runs UniPTS (searched layer-wise sparsity + dynamic sparse training)
           entirely in your browser; nothing is uploaded.
         </p>
+        <TeachingToggle />
       </div>
       <div className="backend" data-testid="backend">
         <div>

@@ -18,7 +18,10 @@ export function InputsPanel() {
       <h2>1 · Inputs</h2>
       <div className="builtins">
         <button type="button" data-testid="builtin-demo" disabled={locked} onClick={() => void loadBuiltin('demo')}>
-          Try the demo (CIFAR-10)
+          Try the demo (CIFAR-10, 90%)
+        </button>
+        <button type="button" className="secondary" data-testid="builtin-demo-2of4" disabled={locked} onClick={() => void loadBuiltin('demo-2of4')}>
+          Demo at 2:4
         </button>
         <button type="button" className="secondary" data-testid="builtin-mobilenet" disabled={locked} onClick={() => void loadBuiltin('mobilenet')}>
           MobileNet v1 0.25 (ImageNet)

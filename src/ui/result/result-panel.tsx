@@ -5,6 +5,7 @@ import { fileStem, masksZip, modelZip, saveFile } from './downloads';
 import { DeploymentView } from './deployment';
 import { LayerTable } from './layer-table';
 import { MetricsTable } from './metrics-table';
+import { RunSummary } from '../teaching/teaching-views';
 
 function Returned({ report }: { report: RunReport }) {
   const trained = report.returned === 'trained';
@@ -57,6 +58,7 @@ export function ResultPanel() {
       {report && (
         <>
           <Returned report={report} />
+          <RunSummary report={report} />
           {newWarnings.length > 0 && (
             <ul className="run-warnings" data-testid="result-warnings">
               {newWarnings.map((w, i) => (
