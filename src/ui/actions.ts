@@ -3,6 +3,10 @@ import { EXAMPLE_GOALS, validateOptions } from '../core/options';
 import { fetchDemo, fetchMobileNet, MissingBuiltin } from './files/builtins';
 import { parseClassList } from './files/class-list';
 import { describeFiles, type SourceFile } from './files/source-file';
+import { TEACHABLE_PREPROCESS, type TeachableMetadata } from '../core/teachable/metadata';
+import { offersUnlabelled } from '../core/unlabelled';
+import { readTeachable, setTeachableModel } from './files/teachable';
+import { setUnlabelledOffer, type UnlabelledOffer } from './files/unlabelled-offer';
 import { errorText } from './format';
 import * as store from './store';
 import { workerClient } from './worker-client';
@@ -25,10 +29,11 @@ export async function loadBuiltin(which: Builtin): Promise<void> {
       ? { files: inputs.images, source: `${inputs.name} images`, ...(inputs.classList ? { classList: inputs.classList } : {}) }
       : null;
     // The class names belong to the model too: images dropped on it later are matched to them.
-    await workerClient().loadModel(
+    const ok = await workerClient().loadModel(
       { files: inputs.model, source: inputs.name, ...(inputs.classList ? { classList: inputs.classList } : {}) },
       { ...(inputs.preprocess ? { preprocess: inputs.preprocess } : {}), images },
     );
+    if (ok) setTeachableModel(null, null);
   } catch (e) {
     if (e instanceof MissingBuiltin) store.setNotice(e.message);
     else store.reportError(errorText(e));
@@ -37,7 +42,10 @@ export async function loadBuiltin(which: Builtin): Promise<void> {
   }
 }
 
-/** Keeps what looks like a model: model.json and its weight shards (everything but images). */
+/**
+ * Keeps what looks like a model: model.json and its weight shards (everything but images). A
+ * Teachable Machine export (metadata.json beside model.json) brings its labels and input convention.
+ */
 export async function loadModelFiles(files: SourceFile[]): Promise<void> {
   if (files.length === 0) return;
   if (!files.some((f) => /(^|\/)[^/]*\.json$/i.test(f.path))) {
@@ -45,13 +53,30 @@ export async function loadModelFiles(files: SourceFile[]): Promise<void> {
     return;
   }
   store.setNotice(null);
-  await workerClient().loadModel({ files, source: describeFiles(files) });
+  let tm: TeachableMetadata | null;
+  try {
+    tm = await readTeachable(files);
+  } catch (e) {
+    store.reportError(`Could not load the model: ${errorText(e)}`);
+    return;
+  }
+  const source = tm ? `Teachable Machine export, ${describeFiles(files)}` : describeFiles(files);
+  const ok = await workerClient().loadModel({ files, source, ...(tm ? { classList: tm.labels } : {}) }, tm ? { preprocess: TEACHABLE_PREPROCESS } : {});
+  if (ok) setTeachableModel(tm, tm ? (store.studio.getState().model?.name ?? null) : null);
 }
 
-export async function loadImageFiles(files: SourceFile[], classList?: string[]): Promise<void> {
+/** Reads a folder of images; `unlabelled` ignores its folder names (they are not classes of the model). */
+export async function loadImageFiles(files: SourceFile[], classList?: string[], unlabelled = false): Promise<void> {
   if (files.length === 0) return;
   store.setNotice(null);
-  await workerClient().loadImages({ files, source: describeFiles(files), ...(classList ? { classList } : {}) });
+  await workerClient().loadImages({ files, source: describeFiles(files), ...(classList ? { classList } : {}), ...(unlabelled ? { unlabelled } : {}) });
+}
+
+/** The one click the refusal offers: the same images again, unlabelled. */
+export async function acceptUnlabelled(offer: UnlabelledOffer): Promise<void> {
+  setUnlabelledOffer(null);
+  for (const e of store.studio.getState().errors) if (offersUnlabelled(e.message)) store.dismissError(e.id);
+  await loadImageFiles(offer.files, undefined, true);
 }
 
 /** Reads a class-list file and applies it to the loaded images; returns the list, or null on error. */

@@ -11,6 +11,9 @@ import { DEVICE_LOST_ERROR, type RunArtifacts } from '../core/session-types';
 import type { Api } from '../../workers/studio.worker';
 import type { SourceFile } from './files/source-file';
 import { toNamedBytes } from './files/source-file';
+import { labelsGoStale, relabelMessage } from './files/relabel';
+import { setUnlabelledOffer } from './files/unlabelled-offer';
+import { offersUnlabelled } from '../core/unlabelled';
 import { errorText } from './format';
 import * as store from './store';
 import { WorkerConnection, WorkerGone } from './worker-connection';
@@ -26,6 +29,8 @@ export interface Inputs {
   source: string;
   /** Class names: for images, the list to match folder names to; for a model, its own (used when images bring none). */
   classList?: string[];
+  /** Images only: read without labels (folder names ignored). */
+  unlabelled?: boolean;
 }
 
 /** How long a cancelled run may take to stop before the worker is terminated. */
@@ -130,12 +135,20 @@ export class WorkerClient {
     try {
       return await this.call(`Reading the model (${inputs.source})…`, async (api, task) => {
         const summary = await api.loadModel(transferable(await toNamedBytes(inputs.files)));
+        const previous = this.model;
         this.model = inputs;
         store.setModel(summary, inputs.source, next.preprocess);
         const images = next.images === undefined ? this.images : next.images;
+        const before = store.studio.getState().dataset;
         this.images = null;
         store.setDataset(null, null);
-        if (images) await this.readImages(api, images, task);
+        // Images kept from before are checked against the new model; labels of another model's classes go.
+        const kept = next.images === undefined;
+        const stale = kept && labelsGoStale(before, previous?.classList, inputs.classList);
+        if (images && (await this.readImages(api, stale ? { ...images, unlabelled: true } : images, task)) && kept) {
+          const change = relabelMessage(before, store.studio.getState().dataset, images.source, { name: summary.name, classes: inputs.classList }, previous?.classList);
+          if (change) store.setNotice(change);
+        }
         return true;
       });
     } catch (e) {
@@ -168,12 +181,15 @@ export class WorkerClient {
     });
     try {
       const classList = inputs.classList ?? this.model?.classList;
-      const summary = await api.loadImages(transferable(await toNamedBytes(inputs.files)), classList, onProgress);
+      const summary = await api.loadImages(transferable(await toNamedBytes(inputs.files)), classList, onProgress, inputs.unlabelled ?? false);
       this.images = inputs;
       store.setDataset(summary, inputs.source);
+      setUnlabelledOffer(null);
       return true;
     } catch (e) {
-      store.reportError(`Could not load the images: ${errorText(e)}`);
+      const message = errorText(e);
+      store.reportError(`Could not load the images: ${message}`);
+      setUnlabelledOffer(offersUnlabelled(message) ? { files: inputs.files, source: inputs.source, message } : null);
       return false;
     } finally {
       live = false;
@@ -220,7 +236,7 @@ export class WorkerClient {
         store.reportError(`The model and images of this run (${record.modelSource}) are no longer saved; load them and start the run again.`);
         return;
       }
-      const images = { files: saved.images, source: saved.imagesSource, ...(saved.classList ? { classList: saved.classList } : {}) };
+      const images = { files: saved.images, source: saved.imagesSource, ...(saved.classList ? { classList: saved.classList } : {}), ...(saved.unlabelled ? { unlabelled: true } : {}) };
       const model = { files: saved.model, source: saved.modelSource, ...(saved.modelClassList ? { classList: saved.modelClassList } : {}) };
       if (!(await this.loadModel(model, { preprocess: saved.preprocess, images })) || !store.studio.getState().dataset) return;
     }
@@ -329,7 +345,7 @@ export class WorkerClient {
   private savedInputs(preprocess: Preprocess): SavedInputs | null {
     if (!this.model || !this.images) return null;
     const { model, images } = this;
-    const parts = [model.source, images.source, ...(images.classList ?? []), ...(model.classList ?? [])];
+    const parts = [model.source, images.source, images.unlabelled ? 'unlabelled' : '', ...(images.classList ?? []), ...(model.classList ?? [])];
     for (const f of [...model.files, ...images.files]) parts.push(f.path, String(f.blob.size));
     return {
       id: `in-${fingerprint(...parts)}-${model.files.length}-${images.files.length}`,
@@ -338,6 +354,7 @@ export class WorkerClient {
       imagesSource: images.source,
       images: images.files.map((f) => ({ path: f.path, blob: f.blob })),
       ...(images.classList ? { classList: images.classList } : {}),
+      ...(images.unlabelled ? { unlabelled: true } : {}),
       ...(model.classList ? { modelClassList: model.classList } : {}),
       preprocess,
     };

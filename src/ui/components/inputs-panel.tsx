@@ -5,6 +5,7 @@ import { DatasetSummaryView } from './dataset-summary';
 import { DropZone } from './drop-zone';
 import { ModelSummaryView } from './model-summary';
 import { PickButton } from './pick-button';
+import { UnlabelledOfferView } from '../files/unlabelled-offer-view';
 
 /** Model, calibration images and an optional class list, plus the built-in starting points. */
 export function InputsPanel() {
@@ -72,6 +73,7 @@ export function InputsPanel() {
             : 'One class name per line (or a JSON array), in the model’s output order.'}
         </span>
       </div>
+      <UnlabelledOfferView />
       <ModelSummaryView />
       <DatasetSummaryView />
     </section>

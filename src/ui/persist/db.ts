@@ -51,6 +51,8 @@ export interface SavedInputs {
   /** Class names of the images, and the model's own (for images that bring none). */
   classList?: string[];
   modelClassList?: string[];
+  /** The images were loaded unlabelled (folder names ignored). */
+  unlabelled?: boolean;
   preprocess: Preprocess;
 }
 

@@ -6,6 +6,7 @@ import { DeploymentView } from './deployment';
 import { LayerTable } from './layer-table';
 import { MetricsTable } from './metrics-table';
 import { RunSummary } from '../teaching/teaching-views';
+import { TeachableDownload } from './teachable-download';
 
 function Returned({ report }: { report: RunReport }) {
   const trained = report.returned === 'trained';
@@ -74,6 +75,7 @@ export function ResultPanel() {
           <button type="button" className="primary" data-testid="download-zip" onClick={() => saveFile(`${stem}.zip`, modelZip(artifacts), 'application/zip')}>
             Sparse model (.zip)
           </button>
+          <TeachableDownload artifacts={artifacts} modelName={modelName} stem={stem} />
           <button type="button" className="secondary" data-testid="download-masks" onClick={() => saveFile(`${stem}-masks.zip`, masksZip(artifacts), 'application/zip')}>
             Masks
           </button>
