@@ -15,6 +15,7 @@ import { expect, test, type Page } from '@playwright/test';
 import type { RunReport } from '../src/core/events';
 import { ASSETS, REPO, openStudio, setOption, waitIdle } from './helpers';
 import { loadZippedModel } from './sparse-model';
+import { predictWithTeachableLibrary, teachableLibraryInstalled } from './teachable-library';
 
 const TM = path.join(REPO, 'src/engine/export/fixtures/teachable-machine-waste');
 const PHOTOS = path.join(ASSETS, 'imagenet-dev');
@@ -99,6 +100,21 @@ test('Teachable Machine export + ImageNet photos as unlabelled: run, export a Te
     x.dispose();
   } finally {
     server.close();
+  }
+
+  // Teachable Machine's own library (TF.js 1.3.1, on an isolated page) reads the folder and predicts the same.
+  if (teachableLibraryInstalled()) {
+    // An opaque 224x224 pattern; the library scales x / 127 - 1 (its own convention), so the reference does too.
+    const rgba = Array.from({ length: 224 * 224 * 4 }, (_, i) => (i % 4 === 3 ? 255 : (Math.floor(i / 4) * 7 + (i % 4) * 50) % 256));
+    const tm = await predictWithTeachableLibrary(page.context(), out, rgba);
+    expect(tm.tfjs).toBe('1.3.1');
+    expect(tm.labels).toEqual(source.labels);
+    const rgb = rgba.filter((_, i) => i % 4 !== 3).map((v) => v / 127 - 1);
+    const ref = tf.tidy(() => (sparse.predict(tf.tensor4d(rgb, [1, 224, 224, 3])) as tf.Tensor).arraySync() as number[][])[0]!;
+    tm.probabilities.forEach((p, k) => expect(Math.abs(p - ref[k]!)).toBeLessThan(1e-4));
+    console.log(`@teachablemachine/image on TF.js ${tm.tfjs}: top class ${tm.labels[tm.probabilities.indexOf(Math.max(...tm.probabilities))]}, max |diff| ${Math.max(...tm.probabilities.map((p, k) => Math.abs(p - ref[k]!))).toExponential(2)}`);
+  } else {
+    console.log('@teachablemachine/image / tfjs-1.3.1 not installed: the Teachable Machine library check was skipped');
   }
 
   // And the studio loads the folder again as a Teachable Machine export, labels and all.
