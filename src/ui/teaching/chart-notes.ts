@@ -10,6 +10,9 @@ function window(length: number): number {
   return Math.max(1, Math.min(10, Math.floor(length / 4)));
 }
 
+/** Layers a sentence names before it counts the rest. */
+const MAX_NAMED = 3;
+
 /** Which layers the distribution spared, what they weigh, and who pays for it. */
 export function sparsityNote(run: RunState): string | null {
   const layers = run.layers;
@@ -29,11 +32,16 @@ export function sparsityNote(run: RunState): string | null {
   if (spared.length === 0) return `Every layer is cut to about ${percent(target, 0)}, the same share everywhere.`;
   const share = spared.reduce((a, l) => a + l.params, 0) / total;
   const harder = layers.filter((l) => !spared.includes(l)).sort((a, b) => b.targetSparsity - a.targetSparsity)[0];
-  const each = spared.map((l) => `${l.name} ${percent(l.targetSparsity, 0)}`);
+  // At most three names, the most spared ones, in network order; the rest are counted.
+  const named = new Set([...spared].sort((a, b) => a.targetSparsity - b.targetSparsity).slice(0, MAX_NAMED));
+  const shown = spared.filter((l) => named.has(l));
+  const rest = spared.length - shown.length;
+  const names = listWords([...shown.map((l) => l.name), ...(rest > 0 ? [`${rest} other layer${rest === 1 ? '' : 's'}`] : [])]);
+  const each = listWords(shown.map((l) => `${l.name} ${percent(l.targetSparsity, 0)}`));
   const tail = harder ? ` The others pay for it: ${harder.name} is cut to ${percent(harder.targetSparsity, 0)}, so the whole network still loses ${percent(target, 0)} of its weights.` : '';
   return (
-    `The search spared ${listWords(spared.map((l) => l.name))} (${listWords(each)} sparse, where a uniform cut takes ${percent(target, 0)} everywhere): ` +
-    `${spared.length === 1 ? 'it holds' : 'together they hold'} only ${percent(share)} of the weights, so sparing them is cheap.${tail}`
+    `The search spared ${names} (${each} sparse, where a uniform cut takes ${percent(target, 0)} everywhere): ` +
+    `${spared.length === 1 ? 'it holds' : 'together they hold'} ${share < 0.2 ? `only ${percent(share)} of the weights, so sparing them is cheap` : `${percent(share)} of the weights`}.${tail}`
   );
 }
 

@@ -87,6 +87,13 @@ describe('teaching notes on the recorded demo at 90%', () => {
 });
 
 describe('teaching notes on other recorded runs', () => {
+  it('a long list of spared layers names the three most spared and counts the rest', () => {
+    const layers = Array.from({ length: 8 }, (_, i) => ({ ...r90.report.layers[1]!, name: `block${i}`, params: 100, targetSparsity: i < 6 ? 0.1 * i : 0.95, uniform: 0.9 }));
+    const note = sparsityNote({ ...idleRun, layers })!;
+    expect(note).toContain('The search spared block0, block1, block2 and 3 other layers (block0 0%, block1 10% and block2 20% sparse');
+    expect(note).toContain('together they hold 75.0% of the weights.');
+  });
+
   it('2:4: the sparsity note explains the groups and names the layer that does not fit', () => {
     const note = sparsityNote(fold(r24))!;
     expect(note).toContain('groups of 4 keeps the 2 largest weights of each group (2:4)');
