@@ -44,7 +44,7 @@ describe('pts-studio CLI', () => {
       '--sparsity', '0.5', '--population', '3', '--generations', '1', '--epochs', '1', '--batch', '8',
       '--calib-count', '8', '--held-out', '0.1', '--out', out, '--quiet',
     ]);
-    expect(r.stderr).toContain('final');
+    expect(r.stderr).toContain('returned');
     expect(r.status).toBe(0);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as RunReport;
     expect(report.layers).toHaveLength(28);
