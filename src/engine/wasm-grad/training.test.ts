@@ -5,7 +5,7 @@ import { readModelFolder } from '../../node/files';
 import { sharedAssetsDir } from '../../node/test-assets';
 import { loadModelFromFiles } from '../model/load';
 import { registerWasmTrainingKernels } from './index';
-import { normals, relativeError } from './testing';
+import { normals, relativeError } from './test-helpers';
 
 type Head = 'gap' | 'max' | 'avg';
 
