@@ -41,7 +41,7 @@ Inputs:
   --calib-count <K>       use at most K calibration images (default: all)
   --out <dir>             output folder (default: out)
 
-Method (defaults: UNIPTS.md, sized down for a CPU; --preset paper for the paper's):
+Method (defaults: docs/method.md, sized down for a CPU; --preset paper for the paper's):
   --sparsity <P>          target global sparsity in (0, 1) (default ${cliDefaults.sparsity})
   --pattern <p>           unstructured | N:M such as 2:4 (default unstructured)
   --distribution <d>      ${DISTRIBUTIONS.join(' | ')} (default ${cliDefaults.distribution})
