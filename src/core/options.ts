@@ -1,7 +1,7 @@
 /**
  * Every setting of a pruning run, with its default, in one place. The UI, the worker and the
  * CLI all import this module, so a default changes in one line. Defaults follow
- * shared/docs/UNIPTS.md; `quickLook` and `paperDefaults` are the two presets.
+ * docs/method.md; `quickLook` and `paperDefaults` are the two presets.
  */
 
 /** How the layer-wise sparsity distribution is chosen. */
@@ -111,7 +111,7 @@ export interface PruneOptions {
   earlyStopPatience: number;
 }
 
-/** Defaults of shared/docs/UNIPTS.md (the authors' reference recipe). */
+/** Defaults of docs/method.md (the authors' reference recipe). */
 export const paperDefaults: PruneOptions = {
   sparsity: 0.5,
   pattern: { kind: 'unstructured' },

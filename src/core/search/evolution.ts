@@ -1,5 +1,5 @@
 /**
- * The evolutionary search over reduce-regrow genomes (UNIPTS.md section 2). Fitness calls cost
+ * The evolutionary search over reduce-regrow genomes (docs/method.md section 2). Fitness calls cost
  * seconds, so every genome is scored at most once (cache keyed by its exact genes).
  */
 import { throwIfAborted } from '../abort';

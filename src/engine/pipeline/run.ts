@@ -52,11 +52,11 @@ export interface RunInputs {
   checkpointMs?: number;
 }
 
-/** Images per class under which the calibration set is called small (UNIPTS.md lessons). */
+/** Images per class under which the calibration set is called small (docs/method.md, lessons). */
 const SMALL_PER_CLASS = 10;
 
 /**
- * The whole pipeline (UNIPTS.md): dense metrics -> distribution -> one-shot baseline -> DST ->
+ * The whole pipeline (docs/method.md): dense metrics -> distribution -> one-shot baseline -> DST ->
  * final metrics -> export. The model is returned to its dense weights afterwards, also on
  * cancel or failure, so the next run starts from the same place.
  */

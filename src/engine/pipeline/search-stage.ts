@@ -26,7 +26,7 @@ export function applyOneShotMasks(ctx: RunContext, targets: LayerTarget[], spars
   return masks;
 }
 
-/** The search's fitness from metrics on calibration images (docs/method.md, step 2). */
+/** The search's fitness from metrics on calibration images (docs/method.md section 2). */
 function fitnessOf(m: Metrics, ctx: RunContext): number {
   // A KL term far below one image's worth of accuracy breaks ties between equal top-1 counts.
   const tieBreak = -1e-4 * m.kl;

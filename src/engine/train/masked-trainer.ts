@@ -51,7 +51,7 @@ interface KernelState {
 }
 
 /**
- * Dynamic sparse training (docs/method.md, step 4): the model's kernels hold w * mask; the gradient
+ * Dynamic sparse training (docs/method.md section 3): the model's kernels hold w * mask; the gradient
  * with respect to w * mask is applied to all of w (straight-through), pruned weights also decay
  * by lambda, and masks are recomputed from |w| every `maskInterval` steps.
  */
