@@ -13,12 +13,12 @@ import * as tf from '@tensorflow/tfjs';
 import { strFromU8, unzipSync } from 'fflate';
 import { expect, test, type Page } from '@playwright/test';
 import type { RunReport } from '../src/core/events';
-import { ASSETS, REPO, openStudio, setOption, waitIdle } from './helpers';
+import { REPO, openStudio, setOption, sharedAsset, waitIdle } from './helpers';
 import { loadZippedModel } from './sparse-model';
 import { predictWithTeachableLibrary, teachableLibraryInstalled } from './teachable-library';
 
 const TM = path.join(REPO, 'src/engine/export/fixtures/teachable-machine-waste');
-const PHOTOS = path.join(ASSETS, 'imagenet-dev');
+const PHOTOS = sharedAsset('imagenet-dev', 'the Teachable Machine round trip with ImageNet photos (e2e/teachable.spec.ts)');
 
 async function download(page: Page, testid: string): Promise<Buffer> {
   const event = page.waitForEvent('download');
@@ -38,7 +38,7 @@ async function serve(dir: string): Promise<{ server: Server; url: string }> {
 }
 
 test('Teachable Machine export + ImageNet photos as unlabelled: run, export a Teachable Machine folder, load it back', async ({ page }) => {
-  test.skip(!fs.existsSync(PHOTOS), `the ImageNet sample photos cannot ship with the project and ${PHOTOS} is absent`);
+  test.skip(!PHOTOS, 'needs shared/assets/imagenet-dev (ImageNet sample photos, whose licence does not allow shipping them)');
   test.setTimeout(25 * 60_000);
   await openStudio(page);
   await waitIdle(page);
@@ -55,7 +55,7 @@ test('Teachable Machine export + ImageNet photos as unlabelled: run, export a Te
   await expect(page.getByTestId('dataset-labelled')).toHaveText('none');
 
   // Folders 000..990 are not classes of a 12-class model: refused, naming the folder, with the way out offered.
-  await page.getByTestId('images-folder-input').setInputFiles(PHOTOS);
+  await page.getByTestId('images-folder-input').setInputFiles(PHOTOS!);
   await waitIdle(page);
   await expect(page.getByTestId('error-banner')).toContainText('imagenet-dev/020: folder name "020"');
   await expect(page.getByTestId('error-banner')).toContainText('or load the images as unlabelled');

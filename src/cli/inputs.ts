@@ -26,13 +26,13 @@ export async function readTeachableLabels(modelJson: string): Promise<{ labels: 
 }
 
 /**
- * Rewrites the engine's calib/ and eval/ prefixes in a message to the folders on the command
+ * Rewrites the engine's calib/ and eval/ (validation) prefixes in a message to the folders on the command
  * line, so every image-folder message names the folder the user gave.
  */
-export function folderNamer(cmd: Pick<PruneCommand, 'images' | 'evalImages'>): (message: string) => string {
+export function folderNamer(cmd: Pick<PruneCommand, 'images' | 'valImages'>): (message: string) => string {
   const strip = (d: string) => d.replace(/\/+$/, '');
   return (message) =>
     message
       .replace(/(^|[\s"'(])calib(?=[/:"'\s)]|$)/g, (_, pre: string) => pre + strip(cmd.images))
-      .replace(/(^|[\s"'(])eval(?=[/:"'\s)]|$)/g, (_, pre: string) => pre + strip(cmd.evalImages ?? 'eval'));
+      .replace(/(^|[\s"'(])eval(?=[/:"'\s)]|$)/g, (_, pre: string) => pre + strip(cmd.valImages ?? 'eval'));
 }

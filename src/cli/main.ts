@@ -18,6 +18,8 @@ import { cliSplit } from './split';
 import { ProgressPrinter } from './printer';
 
 async function prune(argv: string[]): Promise<number> {
+  // The time budget counts from here: loading the model and images is part of the wait.
+  const startedAt = performance.now();
   const cmd = parsePrune(argv);
   const log = (s: string) => process.stderr.write(`${s}\n`);
   const note = await setupNodeBackend(cmd.backend);
@@ -27,22 +29,33 @@ async function prune(argv: string[]): Promise<number> {
   log(`model ${summary.name}: input ${summary.inputShape.join('x')}, ${summary.numClasses} classes, ${summary.prunable.length} prunable kernels (${summary.prunableParams.toLocaleString('en')} weights)`);
   if (!cmd.preprocessGiven) cmd.options.preprocess = summary.suggestedPreprocess;
   const calibFiles = (await readImageFolder(cmd.images, '--images')).map((f) => ({ ...f, path: `calib/${f.path}` }));
-  const evalFiles = cmd.evalImages ? (await readImageFolder(cmd.evalImages, '--eval-images')).map((f) => ({ ...f, path: `eval/${f.path}` })) : [];
+  const evalFiles = cmd.valImages ? (await readImageFolder(cmd.valImages, '--val-images')).map((f) => ({ ...f, path: `eval/${f.path}` })) : [];
   const teachable = await readTeachableLabels(resolve(cmd.model));
   const classList = cmd.classList ? parseClassList(await readFile(resolve(cmd.classList), 'utf8')) : teachable?.labels;
   if (teachable && !cmd.classList) log(`Teachable Machine export: ${teachable.labels.length} labels from metadata.json beside the model`);
   if (teachable && !cmd.preprocessGiven) cmd.options.preprocess = teachable.preprocess;
   // The engine names the folders calib/ and eval/; messages name the folders the user gave.
   const named = folderNamer(cmd);
+  const unlabelledHint = (message: string) => message.replace(UNLABELLED_HINT, 'or pass --unlabelled (scores are then agreement with the dense model)');
   let ds;
   try {
     ds = await session.loadImages([...calibFiles, ...evalFiles], classList, undefined, cmd.unlabelled);
   } catch (e) {
-    throw new Error(named(errorMessage(e)).replace(UNLABELLED_HINT, 'or pass --unlabelled (scores are then agreement with the dense model)'));
+    throw new Error(unlabelledHint(named(errorMessage(e))));
   }
   for (const s of ds.skipped) log(`skipped ${named(s.file ?? '')}: ${named(s.message)}`);
   for (const w of ds.warnings) log(`warning: ${named(w)}`);
-  log(`images: ${ds.count} usable in ${cmd.images}${cmd.evalImages ? ` and ${cmd.evalImages}` : ''}, ${ds.labelled ? `labels from ${ds.labelSource === 'indices' ? 'folder names as class indices' : ds.labelSource === 'class-list' ? 'folder names matched to the class list' : 'sorted folder names'}` : 'unlabelled (scores are agreement with the dense model)'}`);
+  log(`images: ${ds.count} usable in ${cmd.images}${cmd.valImages ? ` and ${cmd.valImages}` : ''}, ${ds.labelled ? `labels from ${ds.labelSource === 'indices' ? 'folder names as class indices' : ds.labelSource === 'class-list' ? 'folder names matched to the class list' : 'sorted folder names'}` : 'unlabelled (scores are agreement with the dense model)'}`);
+  if (cmd.testImages) {
+    let test;
+    try {
+      test = await session.loadTestImages(await readImageFolder(cmd.testImages, '--test-images'), classList, undefined, cmd.unlabelled);
+    } catch (e) {
+      throw new Error(`${cmd.testImages} (--test-images): ${unlabelledHint(errorMessage(e))}`);
+    }
+    for (const s of test.skipped) log(`skipped test image ${s.file ?? ''}: ${s.message}`);
+    log(`test images: ${test.count} from ${cmd.testImages}, scored once at the end (they choose nothing)`);
+  }
   const split = cliSplit(session.imagePaths, session.imageLabels, cmd);
   const controller = new AbortController();
   process.once('SIGINT', () => {
@@ -54,7 +67,7 @@ async function prune(argv: string[]): Promise<number> {
   const result = await session.run(cmd.options, (e) => {
     if (cmd.events) events.push(e);
     printer.handle(e);
-  }, controller.signal, split ?? undefined);
+  }, controller.signal, split ?? undefined, {}, startedAt);
   const out = resolve(cmd.out);
   await mkdir(join(out, 'model'), { recursive: true });
   await writeFile(join(out, 'model', 'model.json'), result.modelJson);

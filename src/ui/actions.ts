@@ -29,7 +29,7 @@ export async function loadBuiltin(which: Builtin): Promise<void> {
       ? { files: inputs.images, source: `${inputs.name} images`, ...(inputs.classList ? { classList: inputs.classList } : {}) }
       : null;
     // The class names belong to the model too: images dropped on it later are matched to them.
-    const ok = await workerClient().loadModel(
+    const ok = await workerClient().inputs.loadModel(
       { files: inputs.model, source: inputs.name, ...(inputs.classList ? { classList: inputs.classList } : {}) },
       { ...(inputs.preprocess ? { preprocess: inputs.preprocess } : {}), images },
     );
@@ -61,7 +61,7 @@ export async function loadModelFiles(files: SourceFile[]): Promise<void> {
     return;
   }
   const source = tm ? `Teachable Machine export, ${describeFiles(files)}` : describeFiles(files);
-  const ok = await workerClient().loadModel({ files, source, ...(tm ? { classList: tm.labels } : {}) }, tm ? { preprocess: TEACHABLE_PREPROCESS } : {});
+  const ok = await workerClient().inputs.loadModel({ files, source, ...(tm ? { classList: tm.labels } : {}) }, tm ? { preprocess: TEACHABLE_PREPROCESS } : {});
   if (ok) setTeachableModel(tm, tm ? (store.studio.getState().model?.name ?? null) : null);
 }
 
@@ -69,7 +69,7 @@ export async function loadModelFiles(files: SourceFile[]): Promise<void> {
 export async function loadImageFiles(files: SourceFile[], classList?: string[], unlabelled = false): Promise<void> {
   if (files.length === 0) return;
   store.setNotice(null);
-  await workerClient().loadImages({ files, source: describeFiles(files), ...(classList ? { classList } : {}), ...(unlabelled ? { unlabelled } : {}) });
+  await workerClient().inputs.loadImages({ files, source: describeFiles(files), ...(classList ? { classList } : {}), ...(unlabelled ? { unlabelled } : {}) });
 }
 
 /** The one click the refusal offers: the same images again, unlabelled. */
@@ -83,7 +83,7 @@ export async function acceptUnlabelled(offer: UnlabelledOffer): Promise<void> {
 export async function loadClassList(file: File): Promise<string[] | null> {
   try {
     const list = parseClassList(await file.text(), file.name);
-    await workerClient().setClassList(list);
+    await workerClient().inputs.setClassList(list);
     return list;
   } catch (e) {
     store.reportError(errorText(e));
@@ -95,15 +95,15 @@ export function startRun(): void {
   const { options, model, dataset } = store.studio.getState();
   const problems = validateOptions(options);
   if (problems.length > 0 || !model || !dataset) return;
-  void workerClient().run(options);
+  void workerClient().runs.run(options);
 }
 
 export function cancelRun(): void {
-  workerClient().cancel();
+  workerClient().runs.cancel();
 }
 
 /** Restarts the worker on `name` (null: the fastest in the start-up probe), keeping what was loaded. */
 export function chooseBackend(name: string | null, measureAgain = false): void {
   store.setNotice(null);
-  workerClient().useBackend(name, measureAgain);
+  workerClient().life.useBackend(name, measureAgain);
 }

@@ -1,14 +1,13 @@
 /**
- * The one store of the page. Plain (vanilla) so the worker client can update it outside React;
+ * The one store of the page. Plain (vanilla) so the worker's owners can update it outside React;
  * components read it through `useStudio` with a selector.
  */
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
-import type { ProgressEvent } from '../core/events';
 import { EXAMPLE_GOALS, PRESETS, quickLook, type Goal, type PresetName, type Preprocess, type PruneOptions } from '../core/options';
 import type { BackendInfo, DatasetSummary, ModelSummary, RunArtifacts, WorkerMemory } from '../core/session-types';
 import type { RunRecord } from './persist/db';
-import { applyEvents, idleRun, resumeFrom, type RunState, type RunStatus } from './run-state';
+import { idleRun, type RunState } from './run-state';
 
 /** The page shown: the studio, or the saved runs side by side. */
 export type View = 'studio' | 'runs';
@@ -165,24 +164,14 @@ export function applyExample(goal: Goal): void {
   studio.setState((s) => ({ options: { ...quickLook, ...goal, preprocess: s.options.preprocess }, preset: 'quick' }));
 }
 
-export function startRun(id: string, modelName: string | null): void {
-  studio.setState({ run: { ...idleRun, id, modelName, status: 'running', startedAt: Date.now() } });
+/** The live run as its owner (src/ui/worker/run-owner.ts) has it now. */
+export function showRun(run: RunState): void {
+  studio.setState({ run });
 }
 
-/** A saved run continues from its checkpoint with its own settings; its charts go on. */
-export function resumeRun(record: RunRecord): void {
-  const run = resumeFrom({ ...record.state, artifacts: null, id: record.id, modelName: record.modelName }, record.checkpointStep ?? 0);
-  studio.setState({ run, options: record.options, preset: null, view: 'studio' });
-}
-
-/** A saved run without a checkpoint starts over under the same name, with its own settings. */
-export function restartRun(record: RunRecord): void {
-  studio.setState({
-    run: { ...idleRun, id: record.id, modelName: record.modelName, status: 'running', startedAt: Date.now() },
-    options: record.options,
-    preset: null,
-    view: 'studio',
-  });
+/** A saved run taken up again: its state, its own settings, on the studio page. */
+export function showResumedRun(run: RunState, options: PruneOptions): void {
+  studio.setState({ run, options, preset: null, view: 'studio' });
 }
 
 /** Shows a saved run in the studio (charts, result, downloads) without running anything. */
@@ -193,40 +182,10 @@ export function openRun(record: RunRecord, artifacts: RunArtifacts | null): void
   });
 }
 
-export function setCheckpointStep(step: number): void {
-  studio.setState((s) => ({ run: { ...s.run, checkpointStep: step } }));
-}
-
 export function setView(view: View): void {
   studio.setState({ view });
 }
 
 export function setRuns(runs: RunRecord[]): void {
   studio.setState({ runs });
-}
-
-export function setRunStatus(status: RunStatus): void {
-  studio.setState((s) => ({ run: { ...s.run, status } }));
-}
-
-export function receiveEvents(events: readonly ProgressEvent[]): void {
-  studio.setState((s) => ({ run: applyEvents(s.run, events) }));
-}
-
-export function finishRun(artifacts: RunArtifacts): void {
-  studio.setState((s) => ({
-    run: {
-      ...s.run,
-      status: 'done',
-      artifacts,
-      report: artifacts.report,
-      layers: artifacts.report.layers,
-      metrics: { dense: artifacts.report.dense, oneShot: artifacts.report.oneShot, final: artifacts.report.final },
-      endedAt: Date.now(),
-    },
-  }));
-}
-
-export function endRun(status: 'failed' | 'cancelled' | 'interrupted', error: string | null): void {
-  studio.setState((s) => ({ run: { ...s.run, status, error, endedAt: Date.now() } }));
 }
