@@ -1,6 +1,6 @@
 /**
  * The teaching notes against recorded runs: real event streams of the demo (CLI, --events) at
- * 90% unstructured, at 2:4, and at 50% (where the one-shot model is returned). Every number a
+ * 90% unstructured, at 2:4, and at 30% for one epoch (where the one-shot model is returned). Every number a
  * sentence says is checked against the run's own events and report.
  */
 import { describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { phaseNote } from './phase-notes';
 import { runSummary } from './summary';
 import demo90 from './fixtures/demo-90.json';
 import demo24 from './fixtures/demo-2of4.json';
-import demo50 from './fixtures/demo-50.json';
+import demo30 from './fixtures/demo-30-1epoch.json';
 
 interface Recording {
   events: ProgressEvent[];
@@ -27,7 +27,7 @@ function fold(rec: Recording): RunState {
 const pc = (x: number) => `${(x * 100).toFixed(1)}%`;
 const r90 = demo90 as unknown as Recording;
 const r24 = demo24 as unknown as Recording;
-const r50 = demo50 as unknown as Recording;
+const r30 = demo30 as unknown as Recording;
 
 describe('teaching notes on the recorded demo at 90%', () => {
   const run = fold(r90);
@@ -101,8 +101,8 @@ describe('teaching notes on other recorded runs', () => {
     expect(phaseNote(fold(r24), 'search')).toMatch(/nothing to search/);
   });
 
-  it('50%: the summary says why the one-shot model came back', () => {
-    const rep = r50.report;
+  it('30%, one epoch: the summary says why the one-shot model came back', () => {
+    const rep = r30.report;
     expect(rep.returned).toBe('one-shot');
     const text = runSummary(rep).join(' ');
     expect(text).toContain(`Training never beat ${pc(rep.oneShot.top1!)} on the held-out images`);

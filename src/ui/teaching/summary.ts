@@ -15,7 +15,7 @@ export function runSummary(r: RunReport): string[] {
   const lost = dense - oneShot;
   const out = [
     `The dense network scores ${percent(dense)} ${name} on ${r.dense.count} held-out images it never trained on.`,
-    `Cutting ${cut} at once, with no training, ${oneShot < dense ? `dropped it to ${percent(oneShot)}: ${points(dense, oneShot)} lost` : `kept it at ${percent(oneShot)}`}.`,
+    `Cutting ${cut} at once, with no training, ${oneShot < dense ? `dropped it to ${percent(oneShot)}: ${points(dense, oneShot)} lost` : `left it at ${percent(oneShot)}, no worse than the dense model on these images`}.`,
   ];
   if (r.returned === 'trained') {
     const back = final - oneShot;
