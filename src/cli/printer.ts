@@ -36,7 +36,7 @@ export class ProgressPrinter {
         break;
       case 'train-step':
         if (e.step === 1 || e.step % 10 === 0 || e.step === e.totalSteps) {
-          this.log(`   step ${e.step}/${e.totalSteps} epoch ${e.epoch} loss ${e.loss.toFixed(4)} ln(b) ${e.tau.toFixed(3)} lr ${e.lr.toExponential(2)} ${e.msPerStep.toFixed(0)} ms/step`);
+          this.log(`   step ${e.step}/${e.totalSteps} epoch ${e.epoch} KL ${e.kl.toFixed(4)} objective ${e.loss.toFixed(4)} ln(b) ${e.tau.toFixed(3)} lr ${e.lr.toExponential(2)} ${e.msPerStep.toFixed(0)} ms/step`);
         }
         break;
       case 'eval':
