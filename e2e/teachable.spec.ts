@@ -60,6 +60,8 @@ test('Teachable Machine export + ImageNet photos as unlabelled: run, export a Te
   await expect(page.getByTestId('error-banner')).toContainText('imagenet-dev/020: folder name "020"');
   await expect(page.getByTestId('error-banner')).toContainText('or load the images as unlabelled');
   await expect(page.getByTestId('unlabelled-offer')).toContainText('not classes of teachable-machine-waste');
+  fs.mkdirSync(path.join(REPO, 'test-results'), { recursive: true });
+  await page.getByTestId('inputs-panel').screenshot({ path: path.join(REPO, 'test-results', 'teachable-unlabelled-offer.png') });
   await page.getByTestId('load-unlabelled').click();
   await waitIdle(page);
   await expect(page.getByTestId('dataset-count')).toHaveText('100');

@@ -72,3 +72,27 @@ test('a newcomer presses Run on the demo: recovery, a falling KL, and teaching t
   await expect(page.getByTestId('teach-summary')).toHaveCount(0);
   await expect(page.getByTestId('chart-loss-note')).toHaveCount(0);
 });
+
+test('the second built-in example opens the demo at 2:4 with the quick recipe', async ({ page }) => {
+  await openStudio(page);
+  await waitIdle(page);
+  await expect(page.getByTestId('opt-sparsity')).toHaveValue('0.9');
+  await page.getByTestId('builtin-demo-2of4').click();
+  await waitIdle(page);
+  await expect(page.getByTestId('model-name')).toHaveText(/cifar/i);
+  await expect(page.getByTestId('dataset-count')).toHaveText('300');
+  await page.$$eval('details.field-group', (ds) => ds.forEach((d) => ((d as HTMLDetailsElement).open = true)));
+  await expect(page.getByTestId('opt-pattern')).toHaveValue('nm');
+  await expect(page.getByTestId('opt-nm-n')).toHaveValue('2');
+  await expect(page.getByTestId('opt-nm-m')).toHaveValue('4');
+  await expect(page.getByTestId('preset-quick')).toHaveClass(/on/);
+  // A preset is a recipe: it keeps the goal.
+  await page.getByTestId('preset-paper').click();
+  await expect(page.getByTestId('opt-nm-n')).toHaveValue('2');
+  await expect(page.getByTestId('opt-epochs')).toHaveValue('100');
+  await page.getByTestId('builtin-demo').click();
+  await waitIdle(page);
+  await expect(page.getByTestId('opt-pattern')).toHaveValue('unstructured');
+  await expect(page.getByTestId('opt-sparsity')).toHaveValue('0.9');
+  await expect(page.getByTestId('preset-quick')).toHaveClass(/on/);
+});
