@@ -4,7 +4,7 @@
  */
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
-import { PRESETS, quickLook, type PresetName, type Preprocess, type PruneOptions } from '../core/options';
+import { PRESETS, type PresetName, type Preprocess, type PruneOptions } from '../core/options';
 import type { BackendInfo, DatasetSummary, ModelSummary, RunArtifacts, WorkerMemory } from '../core/session-types';
 import type { RunRecord } from './persist/db';
 import { idleRun, type RunState } from './run-state';
@@ -30,6 +30,9 @@ export interface StudioState {
   modelSource: string | null;
   dataset: DatasetSummary | null;
   datasetSource: string | null;
+  /** Test images: scored once at the end of a run, never used for a choice. */
+  testSet: DatasetSummary | null;
+  testSource: string | null;
   /** Work in progress outside a run, oldest first; several can overlap (a download, then a worker call). */
   tasks: BusyTask[];
   /** What the newest task says ("Reading the model…"), or null when idle. */
@@ -56,10 +59,12 @@ export const studio = createStore<StudioState>()(() => ({
   modelSource: null,
   dataset: null,
   datasetSource: null,
+  testSet: null,
+  testSource: null,
   tasks: [],
   busy: null,
   notice: null,
-  options: quickLook,
+  options: PRESETS.quick,
   preset: 'quick',
   run: idleRun,
   errors: [],
@@ -143,6 +148,10 @@ export function setModel(model: ModelSummary, source: string, preprocess?: Prepr
 
 export function setDataset(dataset: DatasetSummary | null, source: string | null): void {
   studio.setState({ dataset, datasetSource: source });
+}
+
+export function setTestSet(testSet: DatasetSummary | null, source: string | null): void {
+  studio.setState({ testSet, testSource: source });
 }
 
 export function updateOptions(patch: Partial<PruneOptions>): void {
