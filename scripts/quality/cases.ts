@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { sharedAsset } from '../../src/node/test-assets';
+import { sharedAsset } from '../../src/node/assets.test-helpers';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const CACHE = join(ROOT, '.cache', 'quality');
