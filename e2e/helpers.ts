@@ -7,7 +7,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 export const REPO = path.resolve(here, '..');
 /** Real assets: those in the repository, and sharedAsset for the photos that may not be shipped. */
-export { MOBILENET_DIR, sharedAsset } from '../src/node/test-assets';
+export { MOBILENET_DIR, sharedAsset } from '../src/node/assets.test-helpers';
 
 /** Console errors and CSP violations seen on a page, to assert there were none. */
 export function watchConsole(page: Page): string[] {

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
 import { readModelFolder } from '../src/node/files';
-import { MOBILENET_DIR } from '../src/node/test-assets';
+import { MOBILENET_DIR } from '../src/node/assets.test-helpers';
 import { loadModelFromFiles } from '../src/engine/model/load';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from '../src/engine/wasm-grad/index';

@@ -63,6 +63,18 @@ export interface RunExtras {
 /** What the page hears of each checkpoint: stored at `step`, or the storage refused it (nothing more is saved for the run). */
 export type CheckpointSaved = { step: number } | { error: string };
 
+/** Image-loading progress, a few times a second at most (the page is told across threads). */
+function throttled(onProgress?: (done: number, total: number) => void): ((done: number, total: number) => void) | undefined {
+  if (!onProgress) return undefined;
+  let last = 0;
+  return (done, total) => {
+    const now = Date.now();
+    if (now - last < PROGRESS_MS && done < total) return;
+    last = now;
+    void Promise.resolve(onProgress(done, total)).catch(() => undefined);
+  };
+}
+
 /** Backend selection runs once; every call waits for it. */
 function backend(): Promise<BackendInfo> {
   return (backendInfo ??= selectBackend(preferred, { remeasure }).then((info) => {
@@ -106,15 +118,22 @@ const api = {
     onProgress?: (done: number, total: number) => void,
     unlabelled = false,
   ): Promise<DatasetSummary> {
-    let last = 0;
-    const progress = (done: number, total: number) => {
-      const now = Date.now();
-      if (now - last < PROGRESS_MS && done < total) return;
-      last = now;
-      void Promise.resolve(onProgress?.(done, total)).catch(() => undefined);
-    };
     // Thumbnails are small and may share buffers with the session: copied, not transferred.
-    return (await ready()).loadImages(files, classList, onProgress ? progress : undefined, unlabelled);
+    return (await ready()).loadImages(files, classList, throttled(onProgress), unlabelled);
+  },
+
+  /** Test images: scored once at the end of each run, never used for a choice. */
+  async loadTestImages(
+    files: NamedBytes[],
+    classList?: string[],
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<DatasetSummary> {
+    return (await ready()).loadTestImages(files, classList, throttled(onProgress));
+  },
+
+  /** Forgets the test images. */
+  async clearTestImages(): Promise<void> {
+    (await ready()).clearTestImages();
   },
 
   /**

@@ -32,7 +32,7 @@ describe('layering rules', () => {
     expect(found.filter((v) => v !== tf)).toEqual([
       'core-is-pure: src/core/uses-tfjs.ts -> src/engine/uses-worker.ts',
       'engine-below-workers-and-ui: src/engine/uses-worker.ts -> workers/uses-ui.ts',
-      'no-test-code-in-production: src/ui/uses-test-helper.ts -> src/ui/test-helper.ts',
+      'no-test-code-in-production: src/ui/uses-test-helper.ts -> src/ui/helper.test-helpers.ts',
       'ui-imports-worker-api-as-type: src/ui/uses-runtime.ts -> workers/uses-ui.ts',
       'ui-never-imports-engine: src/ui/uses-runtime.ts -> src/engine/uses-worker.ts',
       'workers-below-ui: workers/uses-ui.ts -> src/ui/uses-type.ts',

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../core/events';
 import { unpackMaskBits } from '../core/deploy/mask-bits';
-import { MOBILENET_DIR, REPO_ROOT, sharedAsset } from '../node/test-assets';
+import { MOBILENET_DIR, REPO_ROOT, sharedAsset } from '../node/assets.test-helpers';
 
 const root = REPO_ROOT;
 const cli = (args: string[]) =>

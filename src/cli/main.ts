@@ -76,9 +76,12 @@ async function prune(argv: string[]): Promise<number> {
   await writeFile(join(out, 'masks.bin'), new Uint8Array(result.masks));
   await writeFile(join(out, 'recipe.json'), result.recipeJson);
   if (result.nmPacked) await writeFile(join(out, 'nm-packed.bin'), new Uint8Array(result.nmPacked));
-  await writeFile(join(out, 'report.json'), JSON.stringify(result.report, null, 2));
+  // Peak resident memory of this process so far (the engine's report cannot see the process).
+  const peakRssMB = process.resourceUsage().maxRSS / 1024;
+  await writeFile(join(out, 'report.json'), JSON.stringify({ ...result.report, process: { peakRssMB, wallSeconds: (performance.now() - startedAt) / 1000 } }, null, 2));
   if (cmd.events) await writeFile(resolve(cmd.events), JSON.stringify({ events, report: result.report }));
   new ProgressPrinter(log).summary(result.report);
+  log(`wall time ${((performance.now() - startedAt) / 1000).toFixed(1)} s, peak resident memory ${peakRssMB.toFixed(0)} MB`);
   log(`wrote ${out}/report.json, recipe.json, masks.json, masks.bin and model/`);
   session.dispose();
   return 0;

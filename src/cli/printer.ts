@@ -73,6 +73,7 @@ export class ProgressPrinter {
     if (r.test) {
       this.log(`test (${r.testImages} images, scored once; they chose nothing):`);
       this.log(`  dense    ${formatMetrics(r.test.dense)}`);
+      if (r.test.oneShotUniform) this.log(`  one-shot, uniform distribution ${formatMetrics(r.test.oneShotUniform)}`);
       this.log(`  one-shot ${formatMetrics(r.test.oneShot)}`);
       this.log(`  returned ${formatMetrics(r.test.final)}`);
     }

@@ -131,6 +131,8 @@ export interface TestScores {
   dense: Metrics;
   oneShot: Metrics;
   final: Metrics;
+  /** One-shot at the uniform distribution (the baseline the search is measured against), when the run searched. */
+  oneShotUniform?: Metrics;
 }
 
 /** A run's time budget and what became of it. */

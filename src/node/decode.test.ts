@@ -4,7 +4,7 @@ import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { decodeNode } from './decode';
-import { sharedAsset } from './test-assets';
+import { sharedAsset } from './assets.test-helpers';
 
 const imagenet = sharedAsset('imagenet-dev', 'decoding and truncating real camera JPEGs (src/node/decode.test.ts, 2 tests)');
 

@@ -79,6 +79,13 @@ export async function acceptUnlabelled(offer: UnlabelledOffer): Promise<void> {
   await loadImageFiles(offer.files, undefined, true);
 }
 
+/** Test images (scored once at the end, choosing nothing); null forgets them. */
+export async function loadTestFiles(files: SourceFile[] | null, classList?: string[]): Promise<void> {
+  if (files && files.length === 0) return;
+  store.setNotice(null);
+  await workerClient().inputs.loadTestImages(files ? { files, source: describeFiles(files), ...(classList ? { classList } : {}) } : null);
+}
+
 /** Reads a class-list file and applies it to the loaded images; returns the list, or null on error. */
 export async function loadClassList(file: File): Promise<string[] | null> {
   try {

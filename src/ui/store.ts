@@ -4,7 +4,7 @@
  */
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
-import { EXAMPLE_GOALS, PRESETS, quickLook, type Goal, type PresetName, type Preprocess, type PruneOptions } from '../core/options';
+import { EXAMPLE_GOALS, PRESETS, type Goal, type PresetName, type Preprocess, type PruneOptions } from '../core/options';
 import type { BackendInfo, DatasetSummary, ModelSummary, RunArtifacts, WorkerMemory } from '../core/session-types';
 import type { RunRecord } from './persist/db';
 import { idleRun, type RunState } from './run-state';
@@ -30,6 +30,9 @@ export interface StudioState {
   modelSource: string | null;
   dataset: DatasetSummary | null;
   datasetSource: string | null;
+  /** Test images: scored once at the end of a run, never used for a choice. */
+  testSet: DatasetSummary | null;
+  testSource: string | null;
   /** Work in progress outside a run, oldest first; several can overlap (a download, then a worker call). */
   tasks: BusyTask[];
   /** What the newest task says ("Reading the model…"), or null when idle. */
@@ -56,10 +59,12 @@ export const studio = createStore<StudioState>()(() => ({
   modelSource: null,
   dataset: null,
   datasetSource: null,
+  testSet: null,
+  testSource: null,
   tasks: [],
   busy: null,
   notice: null,
-  options: { ...quickLook, ...EXAMPLE_GOALS.demo },
+  options: { ...PRESETS.quick, ...EXAMPLE_GOALS.demo },
   preset: 'quick',
   run: idleRun,
   errors: [],
@@ -145,6 +150,10 @@ export function setDataset(dataset: DatasetSummary | null, source: string | null
   studio.setState({ dataset, datasetSource: source });
 }
 
+export function setTestSet(testSet: DatasetSummary | null, source: string | null): void {
+  studio.setState({ testSet, testSource: source });
+}
+
 export function updateOptions(patch: Partial<PruneOptions>): void {
   studio.setState((s) => ({ options: { ...s.options, ...patch }, preset: null }));
 }
@@ -159,9 +168,9 @@ export function applyPreset(name: PresetName): void {
   studio.setState((s) => ({ options: { ...PRESETS[name], sparsity: s.options.sparsity, pattern: s.options.pattern, preprocess: s.options.preprocess }, preset: name }));
 }
 
-/** A built-in example's starting point: the quick recipe and its goal. */
+/** A built-in example's starting point: the quick preset and its goal. */
 export function applyExample(goal: Goal): void {
-  studio.setState((s) => ({ options: { ...quickLook, ...goal, preprocess: s.options.preprocess }, preset: 'quick' }));
+  studio.setState((s) => ({ options: { ...PRESETS.quick, ...goal, preprocess: s.options.preprocess }, preset: 'quick' }));
 }
 
 /** The live run as its owner (src/ui/worker/run-owner.ts) has it now. */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { sharedAsset } from '../../node/test-assets';
+import { sharedAsset } from '../../node/assets.test-helpers';
 import { jpegIsComplete, readImageHeader } from './image-header';
 
 /** A standalone copy (a Node Buffer may be a view into a shared pool). */

@@ -5,7 +5,7 @@ import { buildDataset } from '../data/dataset';
 import { inputGeometry, toTensor } from '../data/preprocess';
 import { decodeNode } from '../../node/decode';
 import { readFolder, readModelFolder } from '../../node/files';
-import { MOBILENET_DIR, sharedAsset } from '../../node/test-assets';
+import { MOBILENET_DIR, sharedAsset } from '../../node/assets.test-helpers';
 import { loadModelFromFiles } from './load';
 import { makeLogitsFn } from './logits';
 import { findPrunableKernels, summarizeModel } from './prunable';

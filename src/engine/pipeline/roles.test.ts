@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ProgressEvent } from '../../core/events';
-import { images, opts, session } from './test-pipeline';
+import { images, opts, session } from './pipeline.test-helpers';
 
 /** Test images: the same classes as the calibration images, other noise (another seed). */
 const testImages = (perClass: number, seed: number) => images(perClass, seed);

@@ -176,7 +176,7 @@ export async function runPipeline(inputs: RunInputs, o: PruneOptions, emit: Prog
     let test: TestScores | null = null;
     if (inputs.test && inputs.test.count > 0) {
       phase('final-eval', `Scoring the dense, one-shot and returned models once on ${inputs.test.count} test images`);
-      test = await scoreTest(ctx, inputs.test, oneShotWeights, dst.best.weights);
+      test = await scoreTest(ctx, inputs.test, oneShotWeights, dst.best.weights, dist.history.length > 0 ? { targets, sparsities: uniform } : null);
       emit({ type: 'test-metrics', scores: test });
     }
 

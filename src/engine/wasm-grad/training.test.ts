@@ -2,10 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readModelFolder } from '../../node/files';
-import { MOBILENET_DIR } from '../../node/test-assets';
+import { MOBILENET_DIR } from '../../node/assets.test-helpers';
 import { loadModelFromFiles } from '../model/load';
 import { registerWasmTrainingKernels } from './index';
-import { normals, relativeError } from './test-helpers';
+import { normals, relativeError } from './wasm-grad.test-helpers';
 
 type Head = 'gap' | 'max' | 'avg';
 

@@ -28,7 +28,7 @@ export function LiveView() {
       {run.status === 'idle' ? (
         <p className="muted" data-testid="charts-idle">
           Press Run to watch the search pick a sparsity per layer, then the sparse network train back toward the dense one:
-          the KL gap, log base, learning rate, held-out score, mask churn and per-layer sparsity appear here live.
+          the KL gap, log base, learning rate, validation score, mask churn and per-layer sparsity appear here live.
         </p>
       ) : (
         <div className="charts">

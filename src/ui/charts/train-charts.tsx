@@ -30,16 +30,16 @@ export const TrainChart = memo(function TrainChart({ data, y, note = null }: { d
   );
 });
 
-/** Held-out agreement (and top-1 when labelled) at each evaluation during training. */
+/** Validation agreement (and top-1 when labelled) at each check during training. */
 export const EvalChart = memo(function EvalChart({ data, note = null }: { note?: string | null; data: EvalPoint[] }) {
   const labelled = data.some((d) => d.top1 !== null);
   return (
     <ChartCard
       testid="chart-eval"
-      title="Held-out score"
+      title="Validation score"
       hint="Scored on images never trained on; the best checkpoint is kept."
       points={data.length}
-      empty="Appears at the first held-out evaluation."
+      empty="Appears at the first validation check."
       note={note}
     >
       <LineChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>

@@ -35,6 +35,8 @@ function transferable(files: Awaited<ReturnType<typeof toNamedBytes>>) {
 export class LoadedInputs {
   private model: Inputs | null = null;
   private images: Inputs | null = null;
+  /** Test images: sent with every model load, never saved with a run (they choose nothing). */
+  private test: Inputs | null = null;
 
   constructor(private readonly life: WorkerLife) {}
 
@@ -68,6 +70,10 @@ export class LoadedInputs {
           const change = relabelMessage(before, store.studio.getState().dataset, images.source, { name: summary.name, classes: inputs.classList }, previous?.classList);
           if (change) store.setNotice(change);
         }
+        const test = this.test;
+        this.test = null;
+        store.setTestSet(null, null);
+        if (test) await this.readTest(api, test);
         return true;
       });
     } catch (e) {
@@ -87,6 +93,40 @@ export class LoadedInputs {
       return await this.life.call(`Reading images (${inputs.source})…`, (api, task) => this.readImages(api, inputs, task));
     } catch (e) {
       if (!(e instanceof WorkerGone)) throw e;
+      return false;
+    }
+  }
+
+  /** Test images wait for a model like calibration images do. */
+  async loadTestImages(inputs: Inputs | null): Promise<boolean> {
+    if (!inputs) {
+      this.test = null;
+      store.setTestSet(null, null);
+      await this.life.call('Forgetting the test images…', (api) => api.clearTestImages()).catch(() => undefined);
+      return true;
+    }
+    if (!this.model) {
+      this.test = inputs;
+      store.setTestSet(null, `${inputs.source} (waiting for a model)`);
+      return false;
+    }
+    try {
+      return await this.life.call(`Reading test images (${inputs.source})…`, (api) => this.readTest(api, inputs));
+    } catch (e) {
+      if (!(e instanceof WorkerGone)) throw e;
+      return false;
+    }
+  }
+
+  private async readTest(api: Comlink.Remote<Api>, inputs: Inputs): Promise<boolean> {
+    try {
+      const classList = inputs.classList ?? this.images?.classList ?? this.model?.classList;
+      const summary = await api.loadTestImages(transferable(await toNamedBytes(inputs.files)), classList);
+      this.test = inputs;
+      store.setTestSet(summary, inputs.source);
+      return true;
+    } catch (e) {
+      store.reportError(`Could not load the test images: ${errorText(e)}`);
       return false;
     }
   }

@@ -18,9 +18,7 @@ import type { LoadedInputs } from './loaded-inputs';
 import type { WorkerLife } from './worker-life';
 
 type EndStatus = 'failed' | 'cancelled' | 'interrupted';
-
 const notice = (m: string) => store.setNotice(m);
-
 const isAbort = (e: unknown) => e instanceof Error && e.name === 'AbortError';
 
 export class RunOwner {
@@ -30,10 +28,7 @@ export class RunOwner {
   /** Saves the current run as it goes (null between runs). */
   private recorder: RunRecorder | null = null;
 
-  constructor(
-    private readonly life: WorkerLife,
-    private readonly inputs: LoadedInputs,
-  ) {}
+  constructor(private readonly life: WorkerLife, private readonly inputs: LoadedInputs) {}
 
   /** A run is in progress (running, or cancelled and not yet stopped). */
   get active(): boolean {

@@ -5,7 +5,7 @@ import { quickLook, type PruneOptions } from '../../core/options';
 import { Rng } from '../../core/rng';
 import type { NamedBytes } from '../../core/session-types';
 import { decodeNode } from '../../node/decode';
-import { filesOf, modelArtifacts } from '../model/test-fixtures';
+import { filesOf, modelArtifacts } from '../model/fixtures.test-helpers';
 import { StudioSession } from '../session';
 
 /** A small CNN with BatchNorm, ending in softmax, for 12x12 RGB inputs and 4 classes. */
