@@ -1,5 +1,5 @@
 /**
- * Teaching mode as a newcomer meets it: the page opens on the demo at 90% with the quick recipe,
+ * Teaching mode as a newcomer meets it: the page opens on the demo at 90% on the quick preset,
  * Run is pressed with no change, the returned model beats one-shot by a clear margin, the KL
  * curve stays non-negative and falls, and every teaching sentence quotes the run's own numbers.
  */
@@ -23,7 +23,9 @@ test('a newcomer presses Run on the demo: recovery, a falling KL, and teaching t
   await waitIdle(page);
   await expect(page.getByTestId('model-name')).toHaveText(/cifar/i);
   await expect(page.getByTestId('teaching-toggle')).toHaveAttribute('aria-pressed', 'true');
-  await expect(page.getByTestId('preset-quick')).toHaveClass(/on/);
+  // The quick preset's 1-minute budget with the demo's own rate (so the presets say "custom").
+  await expect(page.getByTestId('opt-budgetMinutes')).toHaveValue('1');
+  await expect(page.getByTestId('opt-lr')).toHaveValue('0.03');
   await page.getByTestId('run-button').click();
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done', { timeout: 15 * 60_000 });
   const report = await downloadReport(page);
@@ -73,7 +75,7 @@ test('a newcomer presses Run on the demo: recovery, a falling KL, and teaching t
   await expect(page.getByTestId('chart-loss-note')).toHaveCount(0);
 });
 
-test('the second built-in example opens the demo at 2:4 with the quick recipe', async ({ page }) => {
+test('the second built-in example opens the demo at 2:4 on the quick preset', async ({ page }) => {
   await openStudio(page);
   await waitIdle(page);
   await expect(page.getByTestId('opt-sparsity')).toHaveValue('0.9');
@@ -85,7 +87,7 @@ test('the second built-in example opens the demo at 2:4 with the quick recipe', 
   await expect(page.getByTestId('opt-pattern')).toHaveValue('nm');
   await expect(page.getByTestId('opt-nm-n')).toHaveValue('2');
   await expect(page.getByTestId('opt-nm-m')).toHaveValue('4');
-  await expect(page.getByTestId('preset-quick')).toHaveClass(/on/);
+  await expect(page.getByTestId('opt-budgetMinutes')).toHaveValue('1');
   // A preset is a recipe: it keeps the goal.
   await page.getByTestId('preset-paper').click();
   await expect(page.getByTestId('opt-nm-n')).toHaveValue('2');
@@ -94,5 +96,5 @@ test('the second built-in example opens the demo at 2:4 with the quick recipe', 
   await waitIdle(page);
   await expect(page.getByTestId('opt-pattern')).toHaveValue('unstructured');
   await expect(page.getByTestId('opt-sparsity')).toHaveValue('0.9');
-  await expect(page.getByTestId('preset-quick')).toHaveClass(/on/);
+  await expect(page.getByTestId('opt-lr')).toHaveValue('0.03');
 });

@@ -1,5 +1,5 @@
 /** What the page's buttons and drops do: fetch or collect files, then hand them to the worker client. */
-import { EXAMPLE_GOALS, validateOptions } from '../core/options';
+import { EXAMPLES, validateOptions } from '../core/options';
 import { fetchDemo, fetchMobileNet, MissingBuiltin } from './files/builtins';
 import { parseClassList } from './files/class-list';
 import { describeFiles, type SourceFile } from './files/source-file';
@@ -15,7 +15,7 @@ export type Builtin = 'demo' | 'demo-2of4' | 'mobilenet';
 
 /**
  * Loads a built-in model (and the demo's images); the images it does not bring are forgotten.
- * The demo examples also set their goal (90% unstructured, or 2:4) with the quick recipe.
+ * The demo examples also set their goal (90% unstructured, or 2:4) over the quick preset.
  */
 export async function loadBuiltin(which: Builtin): Promise<void> {
   store.setNotice(null);
@@ -24,7 +24,7 @@ export async function loadBuiltin(which: Builtin): Promise<void> {
   const task = store.beginBusy(demo ? 'Downloading the CIFAR-10 demo…' : 'Downloading MobileNet v1 0.25…');
   try {
     const inputs = demo ? await fetchDemo() : await fetchMobileNet();
-    if (which !== 'mobilenet') store.applyExample(EXAMPLE_GOALS[which]);
+    if (which !== 'mobilenet') store.applyExample(EXAMPLES[which]);
     const images = inputs.images.length
       ? { files: inputs.images, source: `${inputs.name} images`, ...(inputs.classList ? { classList: inputs.classList } : {}) }
       : null;

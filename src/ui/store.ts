@@ -4,7 +4,7 @@
  */
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
-import { EXAMPLE_GOALS, PRESETS, type Goal, type PresetName, type Preprocess, type PruneOptions } from '../core/options';
+import { EXAMPLES, PRESETS, type Example, type PresetName, type Preprocess, type PruneOptions } from '../core/options';
 import type { BackendInfo, DatasetSummary, ModelSummary, RunArtifacts, WorkerMemory } from '../core/session-types';
 import type { RunRecord } from './persist/db';
 import { idleRun, type RunState } from './run-state';
@@ -64,8 +64,9 @@ export const studio = createStore<StudioState>()(() => ({
   tasks: [],
   busy: null,
   notice: null,
-  options: { ...PRESETS.quick, ...EXAMPLE_GOALS.demo },
-  preset: 'quick',
+  options: { ...PRESETS.quick, ...EXAMPLES.demo },
+  // The demo's own learning rate departs from the quick preset, so the page says "custom".
+  preset: null,
   run: idleRun,
   errors: [],
   workerMemory: null,
@@ -168,9 +169,9 @@ export function applyPreset(name: PresetName): void {
   studio.setState((s) => ({ options: { ...PRESETS[name], sparsity: s.options.sparsity, pattern: s.options.pattern, preprocess: s.options.preprocess }, preset: name }));
 }
 
-/** A built-in example's starting point: the quick preset and its goal. */
-export function applyExample(goal: Goal): void {
-  studio.setState((s) => ({ options: { ...PRESETS.quick, ...goal, preprocess: s.options.preprocess }, preset: 'quick' }));
+/** A built-in example's starting point: the quick preset with the example's goal and rate (hence "custom"). */
+export function applyExample(example: Example): void {
+  studio.setState((s) => ({ options: { ...PRESETS.quick, ...example, preprocess: s.options.preprocess }, preset: null }));
 }
 
 /** The live run as its owner (src/ui/worker/run-owner.ts) has it now. */
