@@ -17,7 +17,10 @@ export function phaseNote(run: RunState, phase: Phase): string | null {
         : 'The dense model is scored on the held-out images: the mark to win back.';
     case 'search': {
       const last = run.search[run.search.length - 1];
-      if (!last) return 'N:M patterns fix every layer\'s share, so there is nothing to search.';
+      if (!last) {
+        const past = run.phasesSeen.some((p) => p === 'one-shot' || p === 'dst');
+        return past ? 'N:M patterns fix every layer\'s share, so there is nothing to search.' : 'The search is scoring its first ways to share the sparsity among the layers.';
+      }
       return `${last.generation} generation(s) of genomes tried different per-layer shares; the best scores ${percent(last.best)} on calibration images.`;
     }
     case 'one-shot':
