@@ -32,7 +32,8 @@ Usage:
   npx pts-studio prune --model <model.json> --images <dir> --sparsity <P> [options]
 
 Inputs:
-  --model <file>          model.json of a TF.js layers model (weight shards beside it)
+  --model <file>          model.json of a TF.js layers model (weight shards beside it), or an
+                          .onnx image classifier (external data beside it); writes <out>/model.onnx
   --images <dir>          calibration images; class sub-folders give labels
                           (integer names = class indices, else names / sorted order)
   --eval-images <dir>     separate held-out images for scoring (default: split --held-out

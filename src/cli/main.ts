@@ -9,7 +9,8 @@ import { WEIGHTS_FILE } from '../engine/export/export-model';
 import { StudioSession } from '../engine/session';
 import { setupNodeBackend } from '../node/backend';
 import { decodeNode } from '../node/decode';
-import { readFolder, readModelFolder } from '../node/files';
+import { readFolder } from '../node/files';
+import { readModelFiles, writeOnnxModel } from './model-files';
 import { HELP, parsePrune } from './args';
 import { cliSplit } from './split';
 import { ProgressPrinter } from './printer';
@@ -20,7 +21,7 @@ async function prune(argv: string[]): Promise<number> {
   const note = await setupNodeBackend(cmd.backend);
   const session = new StudioSession({ decode: decodeNode, backend: tf.getBackend() });
   log(`pts-studio: backend ${tf.getBackend()}: ${note}`);
-  const summary = await session.loadModel(await readModelFolder(resolve(cmd.model)));
+  const summary = await session.loadModel(await readModelFiles(resolve(cmd.model)));
   log(`model ${summary.name}: input ${summary.inputShape.join('x')}, ${summary.numClasses} classes, ${summary.prunable.length} prunable kernels (${summary.prunableParams.toLocaleString('en')} weights)`);
   if (!cmd.preprocessGiven) cmd.options.preprocess = summary.suggestedPreprocess;
   const calibFiles = (await readFolder(resolve(cmd.images))).map((f) => ({ ...f, path: `calib/${f.path}` }));
@@ -46,9 +47,10 @@ async function prune(argv: string[]): Promise<number> {
   await writeFile(join(out, 'masks.bin'), new Uint8Array(result.masks));
   await writeFile(join(out, 'recipe.json'), result.recipeJson);
   if (result.nmPacked) await writeFile(join(out, 'nm-packed.bin'), new Uint8Array(result.nmPacked));
+  const onnx = await writeOnnxModel(out, result);
   await writeFile(join(out, 'report.json'), JSON.stringify(result.report, null, 2));
   new ProgressPrinter(log).summary(result.report);
-  log(`wrote ${out}/report.json, recipe.json, masks.json, masks.bin and model/`);
+  log(`wrote ${out}/report.json, recipe.json, masks.json, masks.bin${onnx ? `, ${onnx}` : ''} and model/`);
   session.dispose();
   return 0;
 }
