@@ -139,7 +139,7 @@ const api = {
         ...(onCheckpoint ? { onCheckpoint: async (c: RunCheckpoint) => (await batcher.flush(), await onCheckpoint(c)) } : {}),
       });
       await batcher.flush();
-      const buffers = [artifacts.weights, artifacts.masks, artifacts.nmPacked].filter((b): b is ArrayBuffer => b !== null);
+      const buffers = [artifacts.weights, artifacts.masks, artifacts.nmPacked, artifacts.onnx ?? null].filter((b): b is ArrayBuffer => b !== null);
       return Comlink.transfer(artifacts, buffers);
     } catch (e) {
       await batcher.flush();

@@ -8,5 +8,5 @@ export function withOnnxExport(source: OnnxSource, result: RunArtifacts): RunArt
   const bytes = exportOnnx(source, result.modelJson, result.weights);
   const d = result.report.deployment;
   const report = { ...result.report, deployment: d ? { ...d, onnx: onnxSizes(source, bytes) } : d };
-  return { ...result, report, onnx: bytes.slice().buffer as ArrayBuffer };
+  return { ...result, report, onnx: bytes.buffer as ArrayBuffer };
 }

@@ -18,9 +18,13 @@ export function decodeModel(bytes: Uint8Array): ModelProto {
   return type().decode(bytes) as unknown as ModelProto;
 }
 
-/** Encodes a (possibly edited) decoded model back to .onnx bytes. */
+/** Encodes a (possibly edited) decoded model back to .onnx bytes (a standalone array, offset 0). */
 export function encodeModel(model: ModelProto): Uint8Array {
-  return type().encode(model as unknown as protobuf.Message).finish();
+  const bytes = type().encode(model as unknown as protobuf.Message).finish();
+  // In Node, protobufjs returns a Buffer that may be a view into a shared pool.
+  const out = new Uint8Array(bytes.byteLength);
+  out.set(bytes);
+  return out;
 }
 
 /** A protobuf int64 as a JS number (protobufjs gives Long objects when long.js is present). */
