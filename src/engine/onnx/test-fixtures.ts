@@ -28,9 +28,11 @@ export interface TinyOptions {
   externalWeights?: string;
   /** Opset version (default 13). */
   opset?: number;
+  /** A BatchNormalization node after the conv. */
+  batchNorm?: boolean;
 }
 
-/** Conv(3->4, 3x3, pad 1) -> activation -> MaxPool 2x2 -> GlobalAveragePool -> Flatten -> Gemm(4->5). */
+/** Conv(3->4, 3x3, pad 1) -> (BatchNormalization) -> activation -> MaxPool 2x2 -> GlobalAveragePool -> Flatten -> Gemm(4->5). */
 export function tinyOnnx(o: TinyOptions = {}): { onnx: Uint8Array; external: Uint8Array | null } {
   const w = tensor('conv.weight', [4, 3, 3, 3], 1);
   let external: Uint8Array | null = null;
@@ -49,9 +51,15 @@ export function tinyOnnx(o: TinyOptions = {}): { onnx: Uint8Array; external: Uin
       name: 'tiny',
       input: [valueInfo('image', o.inputDims ?? ['N', 3, 8, 8]), ...(o.secondInput ? [valueInfo('mask', ['N', 1, 8, 8])] : [])],
       output: [valueInfo('scores', ['N', 5])],
-      initializer: [convWeight, tensor('conv.bias', [4], 2), tensor('fc.weight', [5, 4], 3), tensor('fc.bias', [5], 4)],
+      initializer: [
+        convWeight, tensor('conv.bias', [4], 2), tensor('fc.weight', [5, 4], 3), tensor('fc.bias', [5], 4),
+        ...(o.batchNorm ? [tensor('bn.scale', [4], 5), tensor('bn.bias', [4], 6), tensor('bn.mean', [4], 7), { ...tensor('bn.var', [4], 8), raw_data: new Uint8Array(new Float32Array([0.5, 1, 1.5, 2]).buffer) }] : []),
+      ],
       node: [
-        node('Conv', ['image', 'conv.weight', 'conv.bias'], ['c'], 'conv', [ints('kernel_shape', [3, 3]), ints('pads', [1, 1, 1, 1])]),
+        node('Conv', ['image', 'conv.weight', 'conv.bias'], ['c0'], 'conv', [ints('kernel_shape', [3, 3]), ints('pads', [1, 1, 1, 1])]),
+        o.batchNorm
+          ? node('BatchNormalization', ['c0', 'bn.scale', 'bn.bias', 'bn.mean', 'bn.var'], ['c'], 'bn', [{ name: 'epsilon', type: 1, f: 1e-5 }])
+          : node('Identity', ['c0'], ['c'], 'same'),
         node(o.activation ?? 'Relu', ['c'], ['r'], 'act'),
         node('MaxPool', ['r'], ['m'], 'pool', [ints('kernel_shape', [2, 2]), ints('strides', [2, 2])]),
         node('GlobalAveragePool', ['m'], ['g'], 'gap'),
