@@ -72,7 +72,7 @@ function imageInput(ctx: ImportContext, inputs: ValueInfoProto[]): { name: strin
   const dims = tt?.shape?.dim ?? [];
   const desc = dims.map((d) => (d.dim_param ? d.dim_param : d.dim_value !== undefined && d.dim_value !== null ? String(int(d.dim_value)) : '?')).join(', ');
   if (!tt || tt.elem_type !== 1 || dims.length !== 4) {
-    throw new InputError(file, `${file}: input "${input.name}" is ${tt ? `a rank-${dims.length} tensor [${desc}] of element type #${tt.elem_type}` : 'not a tensor'}, not an image. ${SUPPORTED}`);
+    throw new InputError(file, `${file}: input "${input.name}" is ${tt ? `a rank-${dims.length} tensor [${desc}]${tt.elem_type === 1 ? '' : ` of element type #${tt.elem_type} (not float32)`}` : 'not a tensor'}, not an image. ${SUPPORTED}`);
   }
   const fixed = dims.map((d) => (d.dim_value !== undefined && d.dim_value !== null && int(d.dim_value) > 0 ? int(d.dim_value) : null));
   const nchw = fixed[1] === 1 || fixed[1] === 3;
