@@ -22,7 +22,7 @@ export interface InputProblem {
 export interface ModelSummary {
   /** Name from model.json, or the folder name. */
   name: string;
-  /** "Sequential" or "Model" (functional). */
+  /** "Sequential" or "Model" (functional), or "ONNX (opset N, producer)" for imported ONNX files. */
   format: string;
   /** Input shape without the batch dimension, e.g. [224, 224, 3] or [28, 28]. */
   inputShape: number[];
