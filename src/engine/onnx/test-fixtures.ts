@@ -70,3 +70,44 @@ export function tinyOnnx(o: TinyOptions = {}): { onnx: Uint8Array; external: Uin
   };
   return { onnx: encodeModel(model as unknown as ModelProto), external };
 }
+
+/** Initializers named var* (BatchNorm variances) get |v| + 0.5. */
+function positiveIfVar(t: ReturnType<typeof tensor>): ReturnType<typeof tensor> {
+  if (!t.name.startsWith('var')) return t;
+  const v = new Float32Array(t.raw_data.slice().buffer).map((x) => Math.abs(x) + 0.5);
+  return { ...t, raw_data: new Uint8Array(v.buffer) };
+}
+
+/** An attribute of a fixture node. */
+export const attr = {
+  ints: (name: string, v: number[]) => ({ name, type: 7, ints: v }),
+  int: (name: string, v: number) => ({ name, type: 2, i: v }),
+  float: (name: string, v: number) => ({ name, type: 1, f: v }),
+  str: (name: string, v: string) => ({ name, type: 3, s: new TextEncoder().encode(v) }),
+};
+
+/** A graph from nodes [op, inputs, outputs, attributes]; initializers are seeded float32 (var*: positive) or given int64 values. */
+export function buildOnnx(spec: {
+  inputDims: (number | string)[];
+  outputDims: (number | string)[];
+  weights: Record<string, number[]>;
+  ints?: Record<string, number[]>;
+  nodes: [string, string[], string[], object[]?][];
+  opset?: number;
+}): Uint8Array {
+  let seed = 10;
+  const i64 = Object.entries(spec.ints ?? {}).map(([name, v]) => ({ name, dims: [v.length], data_type: 7, int64_data: v }));
+  const model = {
+    ir_version: 8,
+    producer_name: 'pts-studio-tests',
+    opset_import: [{ domain: '', version: spec.opset ?? 13 }],
+    graph: {
+      name: 'ops',
+      input: [valueInfo('x', spec.inputDims)],
+      output: [valueInfo('y', spec.outputDims)],
+      initializer: [...Object.entries(spec.weights).map(([name, dims]) => positiveIfVar(tensor(name, dims, seed++))), ...i64],
+      node: spec.nodes.map(([op, input, output, attribute], k) => node(op, input, output, `n${k}_${op}`, attribute ?? [])),
+    },
+  };
+  return encodeModel(model as unknown as ModelProto);
+}
