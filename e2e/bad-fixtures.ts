@@ -7,7 +7,7 @@ import zlib from 'node:zlib';
 import * as tf from '@tensorflow/tfjs';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { modelArtifacts, smallCnn } from '../src/engine/model/test-fixtures';
+import { modelArtifacts, smallCnn } from '../src/engine/model/fixtures.test-helpers';
 
 /** A file as Playwright's setInputFiles takes it. */
 export interface UploadFile {

@@ -5,9 +5,9 @@ import { expect, type Page } from '@playwright/test';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-/** shared/assets beside the repository (the repo may be cloned anywhere with shared/ next to it). */
-export const ASSETS = path.resolve(here, '../../shared/assets');
 export const REPO = path.resolve(here, '..');
+/** Real assets: those in the repository, and sharedAsset for the photos that may not be shipped. */
+export { MOBILENET_DIR, sharedAsset } from '../src/node/assets.test-helpers';
 
 /** Console errors and CSP violations seen on a page, to assert there were none. */
 export function watchConsole(page: Page): string[] {

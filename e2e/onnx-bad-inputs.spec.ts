@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { BAD_ONNX } from '../src/engine/onnx/bad-cases';
+import { BAD_ONNX } from '../src/engine/onnx/bad-cases.test-helpers';
 import { REPO, openStudio, waitIdle, watchConsole } from './helpers';
 
 test('bad ONNX files are named and explained, and the loaded demo survives them', async ({ page }) => {

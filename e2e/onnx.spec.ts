@@ -15,7 +15,7 @@ import { normalizeParams } from '../src/engine/data/preprocess';
 import { checkSparseOnnx } from '../src/engine/onnx/check-export';
 import { importOnnx } from '../src/engine/onnx/import-model';
 import '../src/engine/onnx/layers';
-import { maxAbsDiff, onnxAsset, ortLogits, toNchw } from '../src/engine/onnx/test-assets';
+import { maxAbsDiff, onnxAsset, ortLogits, toNchw } from '../src/engine/onnx/assets.test-helpers';
 import { REPO, openStudio, setOption, waitIdle, watchConsole } from './helpers';
 import { loadZippedModel } from './sparse-model';
 

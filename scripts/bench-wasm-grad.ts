@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
 import { readModelFolder } from '../src/node/files';
-import { sharedAssetsDir } from '../src/node/test-assets';
+import { MOBILENET_DIR } from '../src/node/assets.test-helpers';
 import { loadModelFromFiles } from '../src/engine/model/load';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from '../src/engine/wasm-grad/index';
@@ -37,7 +37,7 @@ function cifarCnn(): tf.LayersModel {
 }
 
 async function mobilenet(): Promise<tf.LayersModel> {
-  return loadModelFromFiles(await readModelFolder(join(sharedAssetsDir(), 'mobilenet_v1_0.25_224', 'model.json')));
+  return loadModelFromFiles(await readModelFolder(join(MOBILENET_DIR, 'model.json')));
 }
 
 /** Mean ms of `steps` SGD steps after `warmup` untimed ones. */

@@ -9,12 +9,9 @@ import type { ProgressEvent } from '../src/core/events';
 import type { PruneOptions } from '../src/core/options';
 import { DEVICE_LOST_ERROR, type BackendInfo, type DatasetSummary, type ModelSummary, type NamedBytes, type RunArtifacts, type WorkerMemory } from '../src/core/session-types';
 import { StudioSession } from '../src/engine/session';
-import type { KernelTiming } from '../src/engine/gpu-kernel-bench';
-import { webgpuKernelTimings } from '../src/engine/webgpu/kernel-bench';
-import { webgpuKernelSelfTest } from '../src/engine/webgpu/kernel-self-test';
-import { webglKernelTimings } from '../src/engine/webgl/kernel-bench';
-import { webglKernelSelfTest } from '../src/engine/webgl/kernel-self-test';
 import { selectBackend } from './backend-select';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint-store';
+import { debugApi } from './debug-api';
 import { requestWasmThreads } from './wasm-setup';
 import { decodeBrowser } from './decode-browser';
 import { EventBatcher } from './event-batcher';
@@ -53,12 +50,29 @@ function watchDevice(info: BackendInfo): void {
   });
 }
 
-/** Where a run starts from and how often it saves (the checkpoint callback is its own argument: comlink proxies only top-level arguments). */
+/** Where a run saves its checkpoints and starts from (the checkpoint callback is its own argument: comlink proxies only top-level arguments). */
 export interface RunExtras {
-  /** A checkpoint of an earlier run of the loaded inputs to continue from. */
-  resume?: RunCheckpoint;
+  /** The saved run (its record already stored by the page) whose checkpoints this run writes; none: nothing is saved. */
+  saveAs?: string;
+  /** Continue from the checkpoint saved under `saveAs` (an earlier run of the loaded inputs). */
+  resume?: boolean;
   /** Least time between two training checkpoints, ms. */
   checkpointMs?: number;
+}
+
+/** What the page hears of each checkpoint: stored at `step`, or the storage refused it (nothing more is saved for the run). */
+export type CheckpointSaved = { step: number } | { error: string };
+
+/** Image-loading progress, a few times a second at most (the page is told across threads). */
+function throttled(onProgress?: (done: number, total: number) => void): ((done: number, total: number) => void) | undefined {
+  if (!onProgress) return undefined;
+  let last = 0;
+  return (done, total) => {
+    const now = Date.now();
+    if (now - last < PROGRESS_MS && done < total) return;
+    last = now;
+    void Promise.resolve(onProgress(done, total)).catch(() => undefined);
+  };
 }
 
 /** Backend selection runs once; every call waits for it. */
@@ -103,40 +117,64 @@ const api = {
     classList?: string[],
     onProgress?: (done: number, total: number) => void,
   ): Promise<DatasetSummary> {
-    let last = 0;
-    const progress = (done: number, total: number) => {
-      const now = Date.now();
-      if (now - last < PROGRESS_MS && done < total) return;
-      last = now;
-      void Promise.resolve(onProgress?.(done, total)).catch(() => undefined);
-    };
     // Thumbnails are small and may share buffers with the session: copied, not transferred.
-    return (await ready()).loadImages(files, classList, onProgress ? progress : undefined);
+    return (await ready()).loadImages(files, classList, throttled(onProgress));
+  },
+
+  /** Test images: scored once at the end of each run, never used for a choice. */
+  async loadTestImages(
+    files: NamedBytes[],
+    classList?: string[],
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<DatasetSummary> {
+    return (await ready()).loadTestImages(files, classList, throttled(onProgress));
+  },
+
+  /** Forgets the test images. */
+  async clearTestImages(): Promise<void> {
+    (await ready()).clearTestImages();
   },
 
   /**
-   * Runs the whole pipeline, sending progress events to `onEvents` in batches and checkpoints
-   * to `onCheckpoint` (awaited: the page stores them before training moves on).
+   * Runs the whole pipeline, sending progress events to `onEvents` in batches. With
+   * `extras.saveAs`, each checkpoint is stored in IndexedDB under that run, then `onCheckpoint`
+   * hears of it (awaited: the page saves its charts up to it before training moves on).
    */
   async run(
     options: PruneOptions,
     onEvents: (events: ProgressEvent[]) => void,
-    onCheckpoint?: (c: RunCheckpoint) => Promise<void>,
+    onCheckpoint?: (saved: CheckpointSaved) => Promise<void>,
     extras: RunExtras = {},
   ): Promise<RunArtifacts> {
     const s = await ready();
     if (deviceLost) throw Object.assign(new Error(deviceLost), { name: DEVICE_LOST_ERROR });
     if (controller) throw new Error('A run is already in progress.');
+    const { saveAs } = extras;
+    const resume = saveAs && extras.resume ? await loadCheckpoint(saveAs) : undefined;
+    if (extras.resume && !resume) throw new Error('The checkpoint of this run is no longer saved; start the run again.');
     const own = new AbortController();
     controller = own;
     const batcher = new EventBatcher(onEvents);
+    let saving = saveAs !== undefined;
+    const store = async (c: RunCheckpoint) => {
+      if (!saving || saveAs === undefined) return;
+      // Events first, so the page's saved charts reach the checkpoint's step.
+      await batcher.flush();
+      let saved: CheckpointSaved;
+      try {
+        saved = { step: await saveCheckpoint(saveAs, c) };
+      } catch (e) {
+        saving = false;
+        saved = { error: e instanceof Error ? e.message : String(e) };
+      }
+      await onCheckpoint?.(saved);
+    };
     try {
       // The files are the caller's from here on, so their buffers move instead of being copied.
       const artifacts = await s.run(options, (e) => batcher.push(e), own.signal, undefined, {
-        ...(extras.resume ? { resume: extras.resume } : {}),
+        ...(resume ? { resume } : {}),
         ...(extras.checkpointMs !== undefined ? { checkpointMs: extras.checkpointMs } : {}),
-        // Events first, so the page's saved charts reach the checkpoint's step.
-        ...(onCheckpoint ? { onCheckpoint: async (c: RunCheckpoint) => (await batcher.flush(), await onCheckpoint(c)) } : {}),
+        ...(saveAs !== undefined ? { onCheckpoint: store } : {}),
       });
       await batcher.flush();
       const buffers = [artifacts.weights, artifacts.masks, artifacts.nmPacked, artifacts.onnx ?? null].filter((b): b is ArrayBuffer => b !== null);
@@ -176,38 +214,8 @@ const api = {
     if (deviceLost) handler(deviceLost);
   },
 
-  /**
-   * Fault injection for the page's fault tests (`?debug=faults`): an uncaught error in the
-   * worker, or the loss of the WebGPU device.
-   */
-  async injectFault(kind: 'crash' | 'lose-device'): Promise<void> {
-    if (kind === 'crash') {
-      setTimeout(() => {
-        throw new Error('injected crash');
-      });
-      return;
-    }
-    const device = (tf.backend() as unknown as { device?: { destroy?: () => void } }).device;
-    if (!device?.destroy) throw new Error(`The ${tf.getBackend()} backend has no GPU device to lose.`);
-    device.destroy();
-  },
-
-  /**
-   * For the kernel test (`?debug=faults`): the studio's WebGPU kernels checked against the host
-   * reference on this backend (null: all match) and, when they match, timed against the generic ops.
-   */
-  async checkWebGpuKernels(): Promise<{ problem: string | null; timings: KernelTiming[] }> {
-    await backend();
-    const problem = await webgpuKernelSelfTest();
-    return { problem, timings: problem === null ? await webgpuKernelTimings() : [] };
-  },
-
-  /** The same for the studio's WebGL kernels (`?backend=webgl&debug=faults`); timings count shader runs. */
-  async checkWebGlKernels(): Promise<{ problem: string | null; timings: KernelTiming[] }> {
-    await backend();
-    const problem = await webglKernelSelfTest();
-    return { problem, timings: problem === null ? await webglKernelTimings() : [] };
-  },
+  /** Hooks of the browser tests (`?debug=faults`): faults, and the GPU kernels' checks loaded on demand. */
+  ...debugApi(backend),
 };
 
 export type Api = typeof api;

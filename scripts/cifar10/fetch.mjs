@@ -4,6 +4,7 @@
 // PNG class folders DIR/<label>/<index>.png that the CLI and the page read.
 // The package is unpacked, not installed: its dependencies (canvas, tfjs 0.12) need a native build.
 //   node scripts/cifar10/fetch.mjs [--folders DIR] [--from I] [--count N] [--exclude-demo]
+// (--from/--count select positions in the test set, after --exclude-demo removed the demo's 300)
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -48,9 +49,10 @@ async function writeFolders(out, from, count, excludeDemo) {
   const sheet = PNG.sync.read(readFileSync(join(pkg, 'test_batch.png')));
   const labels = JSON.parse(readFileSync(join(pkg, 'test_lables.json'), 'utf8'));
   const skip = excludeDemo ? demoIndices() : new Set();
+  // --from and --count count positions in the list of images kept (the demo's left out).
+  const chosen = [...Array(10000).keys()].filter((i) => !skip.has(i)).slice(from, from + count);
   let written = 0;
-  for (let i = from; i < 10000 && written < count; i++) {
-    if (skip.has(i)) continue;
+  for (const i of chosen) {
     const label = Number(labels[i]);
     const png = new PNG({ width: 32, height: 32 });
     for (let p = 0; p < 1024; p++) {

@@ -13,7 +13,7 @@ import type { RunReport } from '../../src/core/events';
 import { normalizeParams } from '../../src/engine/data/preprocess';
 import { checkSparseOnnx } from '../../src/engine/onnx/check-export';
 import { importOnnx } from '../../src/engine/onnx/import-model';
-import { ortLogits, toNchw } from '../../src/engine/onnx/test-assets';
+import { ortLogits, toNchw } from '../../src/engine/onnx/assets.test-helpers';
 
 const { values } = parseArgs({ options: { onnx: { type: 'string' }, out: { type: 'string' }, images: { type: 'string' } } });
 const [onnxPath, out, images] = [values.onnx!, values.out!, values.images!];

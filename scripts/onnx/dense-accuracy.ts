@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { PNG } from 'pngjs';
 import { normalizeParams } from '../../src/engine/data/preprocess';
 import { importOnnx } from '../../src/engine/onnx/import-model';
-import { onnxAsset, ortLogits, toNchw } from '../../src/engine/onnx/test-assets';
+import { onnxAsset, ortLogits, toNchw } from '../../src/engine/onnx/assets.test-helpers';
 import { setupNodeBackend } from '../../src/node/backend';
 // @ts-expect-error: plain ES module without types
 import { ensureCifarTestSet } from '../cifar10/fetch.mjs';

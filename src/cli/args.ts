@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import {
+  BUDGETS,
   cliDefaults,
   DISTRIBUTIONS,
   OBJECTIVES,
@@ -16,7 +17,10 @@ import {
 export interface PruneCommand {
   model: string;
   images: string;
-  evalImages: string | null;
+  /** Validation images: choose the checkpoint and the one-shot fallback (else split off --images). */
+  valImages: string | null;
+  /** Test images: scored once at the end, never used for a choice. */
+  testImages: string | null;
   classList: string | null;
   calibCount: number;
   out: string;
@@ -36,26 +40,39 @@ Inputs:
                           .onnx image classifier (external data beside it); writes <out>/model.onnx
   --images <dir>          calibration images; class sub-folders give labels
                           (integer names = class indices, else names / sorted order)
-  --eval-images <dir>     separate held-out images for scoring (default: split --held-out
-                          of --images off, never trained on)
+  --val-images <dir>      validation images: they choose the best checkpoint and whether
+                          the one-shot model is returned (default: a seeded stratified
+                          --held-out split of --images, never trained on)
+  --eval-images <dir>     the old name of --val-images
+  --test-images <dir>     test images: dense, one-shot and returned models are scored on
+                          them once at the end; they choose nothing
   --class-list <file>     class names, one class per line (line i = class i)
   --calib-count <K>       use at most K calibration images (default: all)
   --out <dir>             output folder (default: out)
 
-Method (defaults: UNIPTS.md, sized down for a CPU; --preset paper for the paper's):
+Time:
+  --budget <m>            wall-time budget in minutes for the whole run, or quick (${BUDGETS.quick}),
+                          thorough (${BUDGETS.thorough}), unlimited (the paper's full schedule)
+                          (default ${cliDefaults.budgetMinutes}; --preset paper: unlimited). The run times a
+                          step and a fitness evaluation, then sizes search and training
+  --patience <n>          stop training after n validation checks without a gain, 0 = never
+                          (default ${cliDefaults.earlyStopPatience}; --preset paper: 0)
+
+Method (defaults: docs/method.md; --preset paper for the reference recipe's schedule):
   --sparsity <P>          target global sparsity in (0, 1) (default ${cliDefaults.sparsity})
   --pattern <p>           unstructured | N:M such as 2:4 (default unstructured)
   --distribution <d>      ${DISTRIBUTIONS.join(' | ')} (default ${cliDefaults.distribution})
   --epochs <E>            DST epochs over the calibration set (default ${cliDefaults.epochs})
   --batch <B>             batch size (default ${cliDefaults.batchSize})
   --lr <X>                peak learning rate; 0 = automatic (default 0)
+  --weight-decay <X>      L2 weight decay (default ${cliDefaults.weightDecay})
   --objective <o>         ${OBJECTIVES.join(' | ')} (default ${cliDefaults.objective})
   --temperature <T>       teacher temperature (default ${cliDefaults.temperature})
   --tau0 <t>              initial ln(base) of the decayed KL (default ${cliDefaults.tau0})
   --gamma <g>             per-epoch decay of ln(base) (default ${cliDefaults.tauGamma})
   --population <n>        search population (default ${cliDefaults.population})
   --generations <n>       search generations (default ${cliDefaults.generations})
-  --held-out <f>          held-out fraction when no --eval-images (default ${cliDefaults.heldOut})
+  --held-out <f>          validation fraction when no --val-images (default ${cliDefaults.heldOut})
   --preprocess <p>        ${PREPROCESS_PRESETS.join(' | ')} (default: guessed from the model)
   --keep-first-dense      keep the first prunable layer dense
   --keep-last-dense       keep the last prunable layer dense
@@ -82,6 +99,15 @@ function oneOf<T extends string>(v: string | undefined, allowed: readonly T[], n
   return v as T;
 }
 
+/** Minutes of a --budget value: a number, or quick / thorough / unlimited. */
+export function parseBudget(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (v in BUDGETS) return BUDGETS[v as keyof typeof BUDGETS];
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`--budget expects minutes (e.g. 2) or quick, thorough, unlimited; got "${v}"`);
+  return n;
+}
+
 /** Parses `prune` arguments; throws an Error with a user-facing message on bad input. */
 export function parsePrune(argv: string[]): PruneCommand & { preprocessGiven: boolean } {
   const { values } = parseArgs({
@@ -89,6 +115,8 @@ export function parsePrune(argv: string[]): PruneCommand & { preprocessGiven: bo
     strict: true,
     options: {
       model: { type: 'string' }, images: { type: 'string' }, 'eval-images': { type: 'string' },
+      'val-images': { type: 'string' }, 'test-images': { type: 'string' }, budget: { type: 'string' },
+      patience: { type: 'string' }, 'weight-decay': { type: 'string' },
       'class-list': { type: 'string' }, 'calib-count': { type: 'string' }, out: { type: 'string' },
       sparsity: { type: 'string' }, pattern: { type: 'string' }, distribution: { type: 'string' },
       epochs: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, objective: { type: 'string' },
@@ -114,6 +142,9 @@ export function parsePrune(argv: string[]): PruneCommand & { preprocessGiven: bo
   set('epochs', num(values.epochs, 'epochs'));
   set('batchSize', num(values.batch, 'batch'));
   set('lr', num(values.lr, 'lr'));
+  set('weightDecay', num(values['weight-decay'], 'weight-decay'));
+  set('earlyStopPatience', num(values.patience, 'patience'));
+  set('budgetMinutes', parseBudget(values.budget));
   set('objective', oneOf<Objective>(values.objective, OBJECTIVES, 'objective'));
   set('temperature', num(values.temperature, 'temperature'));
   set('tau0', num(values.tau0, 'tau0'));
@@ -128,10 +159,12 @@ export function parsePrune(argv: string[]): PruneCommand & { preprocessGiven: bo
   if (values['no-augment']) o.augment = false;
   o.parents = Math.min(o.parents, o.population);
   const calibCount = num(values['calib-count'], 'calib-count') ?? 0;
+  if (values['val-images'] && values['eval-images']) throw new Error('--eval-images is the old name of --val-images: give one of them');
   return {
     model: values.model,
     images: values.images,
-    evalImages: values['eval-images'] ?? null,
+    valImages: values['val-images'] ?? values['eval-images'] ?? null,
+    testImages: values['test-images'] ?? null,
     classList: values['class-list'] ?? null,
     calibCount,
     out: values.out ?? 'out',

@@ -16,6 +16,8 @@ import { cliSplit } from './split';
 import { ProgressPrinter } from './printer';
 
 async function prune(argv: string[]): Promise<number> {
+  // The time budget counts from here: loading the model and images is part of the wait.
+  const startedAt = performance.now();
   const cmd = parsePrune(argv);
   const log = (s: string) => process.stderr.write(`${s}\n`);
   const note = await setupNodeBackend(cmd.backend);
@@ -25,12 +27,17 @@ async function prune(argv: string[]): Promise<number> {
   log(`model ${summary.name}: input ${summary.inputShape.join('x')}, ${summary.numClasses} classes, ${summary.prunable.length} prunable kernels (${summary.prunableParams.toLocaleString('en')} weights)`);
   if (!cmd.preprocessGiven) cmd.options.preprocess = summary.suggestedPreprocess;
   const calibFiles = (await readFolder(resolve(cmd.images))).map((f) => ({ ...f, path: `calib/${f.path}` }));
-  const evalFiles = cmd.evalImages ? (await readFolder(resolve(cmd.evalImages))).map((f) => ({ ...f, path: `eval/${f.path}` })) : [];
+  const evalFiles = cmd.valImages ? (await readFolder(resolve(cmd.valImages))).map((f) => ({ ...f, path: `eval/${f.path}` })) : [];
   const classList = cmd.classList ? parseClassList(await readFile(resolve(cmd.classList), 'utf8')) : undefined;
   const ds = await session.loadImages([...calibFiles, ...evalFiles], classList);
   for (const s of ds.skipped) log(`skipped ${s.file ?? ''}: ${s.message}`);
   for (const w of ds.warnings) log(`warning: ${w}`);
   log(`images: ${ds.count} usable, labels from ${ds.labelSource}`);
+  if (cmd.testImages) {
+    const test = await session.loadTestImages(await readFolder(resolve(cmd.testImages)), classList);
+    for (const s of test.skipped) log(`skipped test image ${s.file ?? ''}: ${s.message}`);
+    log(`test images: ${test.count} from ${cmd.testImages}, scored once at the end (they choose nothing)`);
+  }
   const split = cliSplit(session.imagePaths, session.imageLabels, cmd);
   const controller = new AbortController();
   process.once('SIGINT', () => {
@@ -38,7 +45,7 @@ async function prune(argv: string[]): Promise<number> {
     controller.abort();
   });
   const printer = new ProgressPrinter(cmd.quiet ? () => {} : log);
-  const result = await session.run(cmd.options, (e) => printer.handle(e), controller.signal, split ?? undefined);
+  const result = await session.run(cmd.options, (e) => printer.handle(e), controller.signal, split ?? undefined, {}, startedAt);
   const out = resolve(cmd.out);
   await mkdir(join(out, 'model'), { recursive: true });
   await writeFile(join(out, 'model', 'model.json'), result.modelJson);
@@ -48,8 +55,11 @@ async function prune(argv: string[]): Promise<number> {
   await writeFile(join(out, 'recipe.json'), result.recipeJson);
   if (result.nmPacked) await writeFile(join(out, 'nm-packed.bin'), new Uint8Array(result.nmPacked));
   const onnx = await writeOnnxModel(out, result);
-  await writeFile(join(out, 'report.json'), JSON.stringify(result.report, null, 2));
+  // Peak resident memory of this process so far (the engine's report cannot see the process).
+  const peakRssMB = process.resourceUsage().maxRSS / 1024;
+  await writeFile(join(out, 'report.json'), JSON.stringify({ ...result.report, process: { peakRssMB, wallSeconds: (performance.now() - startedAt) / 1000 } }, null, 2));
   new ProgressPrinter(log).summary(result.report);
+  log(`wall time ${((performance.now() - startedAt) / 1000).toFixed(1)} s, peak resident memory ${peakRssMB.toFixed(0)} MB`);
   log(`wrote ${out}/report.json, recipe.json, masks.json, masks.bin${onnx ? `, ${onnx}` : ''} and model/`);
   session.dispose();
   return 0;

@@ -40,10 +40,16 @@ export class ProgressPrinter {
         }
         break;
       case 'eval':
-        this.log(`   held-out at step ${e.step}: ${formatMetrics(e.metrics)}${e.best ? '  (best so far)' : ''}`);
+        this.log(`   validation at step ${e.step}: ${formatMetrics(e.metrics)}${e.best ? '  (best so far)' : ''}`);
         break;
       case 'metrics':
-        this.log(`   ${e.which}: ${formatMetrics(e.metrics)}`);
+        this.log(`   ${e.which} (validation): ${formatMetrics(e.metrics)}`);
+        break;
+      case 'test-metrics':
+        this.log(`   test: dense ${pct(e.scores.dense.top1 ?? e.scores.dense.agreement)}, one-shot ${pct(e.scores.oneShot.top1 ?? e.scores.oneShot.agreement)}, returned ${pct(e.scores.final.top1 ?? e.scores.final.agreement)}`);
+        break;
+      case 'plan':
+        this.log(`plan for the ${(e.budgetSeconds / 60).toFixed(e.budgetSeconds % 60 ? 1 : 0)}-minute budget: ${e.text} (measured: fitness ${e.costs.fitness.toFixed(2)} s, step ${(e.costs.step * 1000).toFixed(0)} ms, validation check ${e.costs.evaluation.toFixed(2)} s)`);
         break;
       case 'warning':
         this.log(`warning: ${e.message}`);
@@ -60,10 +66,20 @@ export class ProgressPrinter {
   summary(r: RunReport): void {
     this.log('');
     this.log(`global sparsity ${pct(r.globalSparsity)} (target ${pct(r.targetSparsity)}), pattern ${r.pattern}, distribution ${r.distribution}`);
-    this.log(`dense    ${formatMetrics(r.dense)}`);
-    this.log(`one-shot ${formatMetrics(r.oneShot)}`);
-    this.log(`final    ${formatMetrics(r.final)}  [${r.returned}${r.bestStep >= 0 ? `, step ${r.bestStep}` : ''}]`);
+    this.log(`validation (${r.heldOutImages} images; they chose the checkpoint and the fallback):`);
+    this.log(`  dense    ${formatMetrics(r.dense)}`);
+    this.log(`  one-shot ${formatMetrics(r.oneShot)}`);
+    this.log(`  returned ${formatMetrics(r.final)}  [${r.returned}${r.bestStep >= 0 ? `, step ${r.bestStep}` : ''}]`);
+    if (r.test) {
+      this.log(`test (${r.testImages} images, scored once; they chose nothing):`);
+      this.log(`  dense    ${formatMetrics(r.test.dense)}`);
+      if (r.test.oneShotUniform) this.log(`  one-shot, uniform distribution ${formatMetrics(r.test.oneShotUniform)}`);
+      this.log(`  one-shot ${formatMetrics(r.test.oneShot)}`);
+      this.log(`  returned ${formatMetrics(r.test.final)}`);
+    }
     if (r.divergence) this.log(`divergence: ${r.divergence}`);
+    if (r.stoppedEarly) this.log(`training: ${r.stoppedEarly}`);
+    if (r.budget) this.log(`budget: ${(r.budget.budgetSeconds / 60).toFixed(1)} min, plan ${r.budget.plan}; took ${(r.timings.totalSeconds / 60).toFixed(1)} min`);
     this.log(`time: search ${r.timings.searchSeconds.toFixed(1)}s (${r.timings.fitnessSeconds.toFixed(2)}s/eval), training ${r.timings.trainSeconds.toFixed(1)}s (${r.timings.msPerStep.toFixed(0)} ms/step), total ${r.timings.totalSeconds.toFixed(1)}s`);
   }
 }

@@ -3,18 +3,18 @@ import { splitHeldOut } from '../engine/data/dataset';
 import type { PruneCommand } from './args';
 
 /**
- * Calibration / held-out indices for the CLI: images under eval/ are held out when an
- * --eval-images folder was given, else a seeded stratified split; --calib-count then keeps a
+ * Calibration / validation indices for the CLI: images under eval/ are the validation set when a
+ * --val-images folder was given, else a seeded stratified split; --calib-count then keeps a
  * seeded subset of the calibration images. Null leaves the split to the pipeline.
  */
 export function cliSplit(
   paths: readonly string[],
   labels: Int32Array | null,
-  cmd: Pick<PruneCommand, 'evalImages' | 'calibCount' | 'options'>,
+  cmd: Pick<PruneCommand, 'valImages' | 'calibCount' | 'options'>,
 ): { calib: number[]; heldOut: number[] } | null {
-  if (!cmd.evalImages && cmd.calibCount <= 0) return null;
+  if (!cmd.valImages && cmd.calibCount <= 0) return null;
   let split: { calib: number[]; heldOut: number[] };
-  if (cmd.evalImages) {
+  if (cmd.valImages) {
     const idx = paths.map((_, i) => i);
     split = { calib: idx.filter((i) => paths[i]!.startsWith('calib/')), heldOut: idx.filter((i) => paths[i]!.startsWith('eval/')) };
   } else {

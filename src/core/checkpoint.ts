@@ -64,6 +64,8 @@ export interface RunCheckpoint {
   version: 1;
   /** The settings of the run; a resume uses exactly these. */
   options: PruneOptions;
+  /** The settings a time budget cut them to (search and DST lengths), which a resume keeps. */
+  planned?: PruneOptions;
   /** Fingerprints of the model and the images: a resume refuses other inputs. */
   modelKey: string;
   imagesKey: string;

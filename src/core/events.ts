@@ -2,6 +2,7 @@
  * What a run reports while it works and when it ends. Plain data: the engine emits these, the
  * worker forwards them, the UI store and the CLI consume them.
  */
+import type { RunCosts } from './budget/plan-budget';
 import type { TotalSizes } from './deploy/sizes';
 import type { PruneOptions } from './options';
 
@@ -64,7 +65,12 @@ export type ProgressEvent =
   /** Live tensors and backend bytes during training (tf.memory()), to show a leak while it happens. */
   | { type: 'memory'; step: number; numTensors: number; numBytes: number }
   | { type: 'eval'; step: number; metrics: Metrics; best: boolean }
+  /** Validation scores (the images that choose the checkpoint and the one-shot fallback). */
   | { type: 'metrics'; which: 'dense' | 'oneShot' | 'final'; metrics: Metrics }
+  /** Test scores, taken once at the end on images that chose nothing. */
+  | { type: 'test-metrics'; scores: TestScores }
+  /** How a time budget was spent: the plan, made from measured costs before the search. */
+  | { type: 'plan'; budgetSeconds: number; text: string; population: number; generations: number; epochs: number; evalsPerRun: number; estimatedSeconds: number; costs: RunCosts }
   | { type: 'warning'; message: string }
   | { type: 'log'; message: string };
 
@@ -118,6 +124,27 @@ export interface DeploymentReport {
   latency: { backend: string; dense: TimingStats; sparse: TimingStats; speedup: number; note: string } | null;
 }
 
+/** Scores on the test images: dense, one-shot and returned models, each scored once at the end. */
+export interface TestScores {
+  dense: Metrics;
+  oneShot: Metrics;
+  final: Metrics;
+  /** One-shot at the uniform distribution (the baseline the search is measured against), when the run searched. */
+  oneShotUniform?: Metrics;
+}
+
+/** A run's time budget and what became of it. */
+export interface BudgetReport {
+  /** The budget in seconds. */
+  budgetSeconds: number;
+  /** The plan as said before the search ("search 16 x 10, 60 epochs, ..."). */
+  plan: string;
+  /** Estimated seconds of the whole run when planned. */
+  estimatedSeconds: number;
+  /** Measured costs the plan was made from, in seconds. */
+  costs: RunCosts;
+}
+
 /** The report a run ends with (also written as report.json). */
 export interface RunReport {
   /** Achieved global sparsity over the prunable kernels that the run pruned or kept dense. */
@@ -128,10 +155,16 @@ export interface RunReport {
   pattern: string;
   distribution: string;
   layers: LayerReport[];
-  /** Held-out scores. */
+  /** Validation scores: these images chose the checkpoint and the one-shot fallback. */
   dense: Metrics;
   oneShot: Metrics;
   final: Metrics;
+  /** Test scores (images that chose nothing), when test images were given. */
+  test: TestScores | null;
+  /** The time budget, when the run had one. */
+  budget: BudgetReport | null;
+  /** Why training stopped before its last step (early stop or the budget), else null. */
+  stoppedEarly: string | null;
   /** Which model was returned: the trained one, or the one-shot one when training did not beat it. */
   returned: 'trained' | 'one-shot';
   /** Step of the best held-out checkpoint (-1 when none beat one-shot). */
@@ -142,7 +175,10 @@ export interface RunReport {
   backend: string;
   timings: Timings;
   calibrationImages: number;
+  /** Validation images (held out of training). */
   heldOutImages: number;
+  /** Test images (0 when none were given). */
+  testImages: number;
   warnings: string[];
   /** Search trace: best and mean fitness per generation. */
   search: { generation: number; best: number; mean: number }[];

@@ -48,6 +48,8 @@ export class StudioSession {
   private summary: ModelSummary | null = null;
   private onnx: OnnxSource | null = null;
   private dataset: Dataset | null = null;
+  /** Test images: scored once at the end of a run, never used for any choice. */
+  private testSet: Dataset | null = null;
   private keys = { model: '', images: '' };
   private busy = false;
 
@@ -67,6 +69,7 @@ export class StudioSession {
     // Images sized for another input shape no longer fit.
     if (this.dataset && this.summary && this.summary.inputShape.join('x') !== summary.inputShape.join('x')) {
       this.dataset = null;
+      this.testSet = null;
     }
     this.model?.dispose();
     this.model = model;
@@ -94,6 +97,32 @@ export class StudioSession {
     return summary;
   }
 
+  /**
+   * Loads test images (sized like the calibration images). They are scored once at the end of
+   * every run for the dense, one-shot and returned models, and choose nothing.
+   */
+  async loadTestImages(files: NamedBytes[], classList?: string[], onProgress?: (done: number, total: number) => void): Promise<DatasetSummary> {
+    if (!this.model || !this.summary) throw new InputError(null, 'Load a model first: test images are sized to its input.');
+    const { dataset, summary } = await buildDataset(files, this.deps.decode, inputGeometry(this.model), {
+      ...(classList ? { classList } : {}),
+      numClasses: this.summary.numClasses,
+      maxSide: MAX_IMAGE_SIDE,
+      ...(onProgress ? { onProgress } : {}),
+    });
+    this.testSet = dataset;
+    return summary;
+  }
+
+  /** Forgets the test images. */
+  clearTestImages(): void {
+    this.testSet = null;
+  }
+
+  /** Number of test images loaded (0 = none). */
+  get testImageCount(): number {
+    return this.testSet?.count ?? 0;
+  }
+
   /** Paths of the loaded images, in dataset order. */
   get imagePaths(): readonly string[] {
     return this.dataset?.paths ?? [];
@@ -116,6 +145,7 @@ export class StudioSession {
     signal: AbortSignal,
     split?: { calib: number[]; heldOut: number[] },
     checkpoints: RunCheckpoints = {},
+    startedAt?: number,
   ): Promise<RunArtifacts> {
     if (!this.model) throw new InputError(null, 'No model loaded: drop a model.json with its weight files first.');
     if (!this.dataset) throw new InputError(null, 'No images loaded: drop a folder of calibration images first.');
@@ -123,7 +153,10 @@ export class StudioSession {
     this.busy = true;
     try {
       const result = await runPipeline(
-        { model: this.model, ds: this.dataset, backend: this.deps.backend, ...(split ? { split } : {}), keys: { ...this.keys }, ...checkpoints },
+        {
+          model: this.model, ds: this.dataset, backend: this.deps.backend, keys: { ...this.keys }, ...checkpoints,
+          ...(split ? { split } : {}), ...(this.testSet ? { test: this.testSet } : {}), ...(startedAt !== undefined ? { startedAt } : {}),
+        },
         options,
         onProgress,
         signal,
@@ -141,5 +174,6 @@ export class StudioSession {
     this.summary = null;
     this.onnx = null;
     this.dataset = null;
+    this.testSet = null;
   }
 }

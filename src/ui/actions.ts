@@ -20,7 +20,7 @@ export async function loadBuiltin(which: Builtin): Promise<void> {
       ? { files: inputs.images, source: `${inputs.name} images`, ...(inputs.classList ? { classList: inputs.classList } : {}) }
       : null;
     // The class names belong to the model too: images dropped on it later are matched to them.
-    await workerClient().loadModel(
+    await workerClient().inputs.loadModel(
       { files: inputs.model, source: inputs.name, ...(inputs.classList ? { classList: inputs.classList } : {}) },
       { ...(inputs.preprocess ? { preprocess: inputs.preprocess } : {}), images },
     );
@@ -40,20 +40,27 @@ export async function loadModelFiles(files: SourceFile[]): Promise<void> {
     return;
   }
   store.setNotice(null);
-  await workerClient().loadModel({ files, source: describeFiles(files) });
+  await workerClient().inputs.loadModel({ files, source: describeFiles(files) });
 }
 
 export async function loadImageFiles(files: SourceFile[], classList?: string[]): Promise<void> {
   if (files.length === 0) return;
   store.setNotice(null);
-  await workerClient().loadImages({ files, source: describeFiles(files), ...(classList ? { classList } : {}) });
+  await workerClient().inputs.loadImages({ files, source: describeFiles(files), ...(classList ? { classList } : {}) });
+}
+
+/** Test images (scored once at the end, choosing nothing); null forgets them. */
+export async function loadTestFiles(files: SourceFile[] | null, classList?: string[]): Promise<void> {
+  if (files && files.length === 0) return;
+  store.setNotice(null);
+  await workerClient().inputs.loadTestImages(files ? { files, source: describeFiles(files), ...(classList ? { classList } : {}) } : null);
 }
 
 /** Reads a class-list file and applies it to the loaded images; returns the list, or null on error. */
 export async function loadClassList(file: File): Promise<string[] | null> {
   try {
     const list = parseClassList(await file.text(), file.name);
-    await workerClient().setClassList(list);
+    await workerClient().inputs.setClassList(list);
     return list;
   } catch (e) {
     store.reportError(errorText(e));
@@ -65,15 +72,15 @@ export function startRun(): void {
   const { options, model, dataset } = store.studio.getState();
   const problems = validateOptions(options);
   if (problems.length > 0 || !model || !dataset) return;
-  void workerClient().run(options);
+  void workerClient().runs.run(options);
 }
 
 export function cancelRun(): void {
-  workerClient().cancel();
+  workerClient().runs.cancel();
 }
 
 /** Restarts the worker on `name` (null: the fastest in the start-up probe), keeping what was loaded. */
 export function chooseBackend(name: string | null, measureAgain = false): void {
   store.setNotice(null);
-  workerClient().useBackend(name, measureAgain);
+  workerClient().life.useBackend(name, measureAgain);
 }

@@ -5,6 +5,7 @@ import { loadHistory } from './history/history-actions';
 import { setView } from './store';
 import { App } from './app';
 import { workerClient } from './worker-client';
+import { installDebugHooks } from './worker/debug-hooks';
 import './styles.css';
 
 const root = document.getElementById('root');
@@ -28,13 +29,5 @@ const client = workerClient();
 void loadBuiltin('demo');
 void loadHistory();
 
-// Hooks for the browser tests only: a worker crash, a lost GPU device, the WebGPU and WebGL kernels' checks.
-if (new URLSearchParams(location.search).get('debug') === 'faults') {
-  Object.assign(globalThis, {
-    ptsStudioFaults: {
-      inject: (kind: 'crash' | 'lose-device') => client.injectFault(kind),
-      checkWebGpuKernels: () => client.checkWebGpuKernels(),
-      checkWebGlKernels: () => client.checkWebGlKernels(),
-    },
-  });
-}
+// Hooks for the browser tests (?debug=faults only).
+installDebugHooks(client.life);

@@ -2,7 +2,7 @@
  * The live state of one run and the pure function that folds worker events into it. Series are
  * appended once per batch and thinned when long, so charts stay cheap however fast steps come.
  */
-import type { LayerReport, Metrics, Phase, ProgressEvent, RunReport } from '../core/events';
+import type { LayerReport, Metrics, Phase, ProgressEvent, RunReport, TestScores } from '../core/events';
 import type { RunArtifacts } from '../core/session-types';
 
 /** `interrupted`: stopped by a crash, a lost GPU or a closed page; resumable from its checkpoint. */
@@ -72,7 +72,12 @@ export interface RunState {
   /** Per-layer sparsities of the best genome of the latest generation. */
   searchSparsities: number[] | null;
   layers: LayerReport[] | null;
+  /** Validation scores (these images chose the checkpoint and the fallback). */
   metrics: { dense?: Metrics; oneShot?: Metrics; final?: Metrics };
+  /** Test scores, taken once at the end (null without test images). */
+  test: TestScores | null;
+  /** The time budget's plan as the run said it ("search 6 x 3, 12 epochs, ..."), or null. */
+  plan: { text: string; budgetSeconds: number; estimatedSeconds: number } | null;
   warnings: string[];
   log: string[];
   report: RunReport | null;
@@ -99,6 +104,8 @@ export const idleRun: RunState = {
   searchSparsities: null,
   layers: null,
   metrics: {},
+  test: null,
+  plan: null,
   warnings: [],
   log: [],
   report: null,
@@ -164,6 +171,12 @@ export function applyEvents(run: RunState, events: readonly ProgressEvent[]): Ru
       case 'metrics':
         next.metrics = { ...next.metrics, [e.which]: e.metrics };
         break;
+      case 'test-metrics':
+        next.test = e.scores;
+        break;
+      case 'plan':
+        next.plan = { text: e.text, budgetSeconds: e.budgetSeconds, estimatedSeconds: e.estimatedSeconds };
+        break;
       case 'warning':
         next.warnings = [...next.warnings, e.message];
         break;
@@ -194,6 +207,7 @@ export function resumeFrom(run: RunState, step: number): RunState {
     memory: upTo(run.memory),
     evals: upTo(run.evals),
     metrics: { ...(dense ? { dense } : {}), ...(oneShot ? { oneShot } : {}) },
+    test: null,
     report: null,
     artifacts: null,
     error: null,

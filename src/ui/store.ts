@@ -1,14 +1,13 @@
 /**
- * The one store of the page. Plain (vanilla) so the worker client can update it outside React;
+ * The one store of the page. Plain (vanilla) so the worker's owners can update it outside React;
  * components read it through `useStudio` with a selector.
  */
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
-import type { ProgressEvent } from '../core/events';
-import { PRESETS, quickLook, type PresetName, type Preprocess, type PruneOptions } from '../core/options';
+import { PRESETS, type PresetName, type Preprocess, type PruneOptions } from '../core/options';
 import type { BackendInfo, DatasetSummary, ModelSummary, RunArtifacts, WorkerMemory } from '../core/session-types';
 import type { RunRecord } from './persist/db';
-import { applyEvents, idleRun, resumeFrom, type RunState, type RunStatus } from './run-state';
+import { idleRun, type RunState } from './run-state';
 
 /** The page shown: the studio, or the saved runs side by side. */
 export type View = 'studio' | 'runs';
@@ -31,6 +30,9 @@ export interface StudioState {
   modelSource: string | null;
   dataset: DatasetSummary | null;
   datasetSource: string | null;
+  /** Test images: scored once at the end of a run, never used for a choice. */
+  testSet: DatasetSummary | null;
+  testSource: string | null;
   /** Work in progress outside a run, oldest first; several can overlap (a download, then a worker call). */
   tasks: BusyTask[];
   /** What the newest task says ("Reading the model…"), or null when idle. */
@@ -57,10 +59,12 @@ export const studio = createStore<StudioState>()(() => ({
   modelSource: null,
   dataset: null,
   datasetSource: null,
+  testSet: null,
+  testSource: null,
   tasks: [],
   busy: null,
   notice: null,
-  options: quickLook,
+  options: PRESETS.quick,
   preset: 'quick',
   run: idleRun,
   errors: [],
@@ -146,6 +150,10 @@ export function setDataset(dataset: DatasetSummary | null, source: string | null
   studio.setState({ dataset, datasetSource: source });
 }
 
+export function setTestSet(testSet: DatasetSummary | null, source: string | null): void {
+  studio.setState({ testSet, testSource: source });
+}
+
 export function updateOptions(patch: Partial<PruneOptions>): void {
   studio.setState((s) => ({ options: { ...s.options, ...patch }, preset: null }));
 }
@@ -160,24 +168,14 @@ export function applyPreset(name: PresetName): void {
   studio.setState((s) => ({ options: { ...PRESETS[name], preprocess: s.options.preprocess }, preset: name }));
 }
 
-export function startRun(id: string, modelName: string | null): void {
-  studio.setState({ run: { ...idleRun, id, modelName, status: 'running', startedAt: Date.now() } });
+/** The live run as its owner (src/ui/worker/run-owner.ts) has it now. */
+export function showRun(run: RunState): void {
+  studio.setState({ run });
 }
 
-/** A saved run continues from its checkpoint with its own settings; its charts go on. */
-export function resumeRun(record: RunRecord): void {
-  const run = resumeFrom({ ...record.state, artifacts: null, id: record.id, modelName: record.modelName }, record.checkpointStep ?? 0);
-  studio.setState({ run, options: record.options, preset: null, view: 'studio' });
-}
-
-/** A saved run without a checkpoint starts over under the same name, with its own settings. */
-export function restartRun(record: RunRecord): void {
-  studio.setState({
-    run: { ...idleRun, id: record.id, modelName: record.modelName, status: 'running', startedAt: Date.now() },
-    options: record.options,
-    preset: null,
-    view: 'studio',
-  });
+/** A saved run taken up again: its state, its own settings, on the studio page. */
+export function showResumedRun(run: RunState, options: PruneOptions): void {
+  studio.setState({ run, options, preset: null, view: 'studio' });
 }
 
 /** Shows a saved run in the studio (charts, result, downloads) without running anything. */
@@ -188,40 +186,10 @@ export function openRun(record: RunRecord, artifacts: RunArtifacts | null): void
   });
 }
 
-export function setCheckpointStep(step: number): void {
-  studio.setState((s) => ({ run: { ...s.run, checkpointStep: step } }));
-}
-
 export function setView(view: View): void {
   studio.setState({ view });
 }
 
 export function setRuns(runs: RunRecord[]): void {
   studio.setState({ runs });
-}
-
-export function setRunStatus(status: RunStatus): void {
-  studio.setState((s) => ({ run: { ...s.run, status } }));
-}
-
-export function receiveEvents(events: readonly ProgressEvent[]): void {
-  studio.setState((s) => ({ run: applyEvents(s.run, events) }));
-}
-
-export function finishRun(artifacts: RunArtifacts): void {
-  studio.setState((s) => ({
-    run: {
-      ...s.run,
-      status: 'done',
-      artifacts,
-      report: artifacts.report,
-      layers: artifacts.report.layers,
-      metrics: { dense: artifacts.report.dense, oneShot: artifacts.report.oneShot, final: artifacts.report.final },
-      endedAt: Date.now(),
-    },
-  }));
-}
-
-export function endRun(status: 'failed' | 'cancelled' | 'interrupted', error: string | null): void {
-  studio.setState((s) => ({ run: { ...s.run, status, error, endedAt: Date.now() } }));
 }

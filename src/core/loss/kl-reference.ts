@@ -30,7 +30,7 @@ function checkBatch(a: number[][], b: number[][]): void {
 }
 
 /**
- * Base-decayed KL of UNIPTS.md section 1: p_t = softmax(z_t / T), q = log_softmax(z_s / S) with
+ * Base-decayed KL of docs/method.md section 1: p_t = softmax(z_t / T), q = log_softmax(z_s / S) with
  * S = T (tempered student) or 1, L = T^2 * mean_b sum_k p_t[k] (log p_t[k] - q[k] / tau).
  * Gradient: dq_k/dz_j = (delta_kj - softmax(z_s / S)_j) / S and sum_k p_t[k] = 1, so
  * dL/dz_s[b][j] = T^2 / (tau * S * B) * (softmax(z_s / S)_j - p_t[j]).

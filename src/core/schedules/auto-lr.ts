@@ -18,7 +18,7 @@ export const AUTO_LR_LOW = 0.003;
 export const AUTO_LR_MIN_WARMUP = 20;
 
 /**
- * Rule of thumb from UNIPTS.md's lessons: 0.01 (the ResNet reference lr) when the model has
+ * Rule of thumb from the lessons in docs/method.md: 0.01 (the ResNet reference lr) when the model has
  * BatchNorm and the warm-up lasts at least 20 iterations; otherwise 0.003, because a CNN without
  * BatchNorm diverged at 0.01 (first-layer gradient ~14x its weights over an 8-iteration warm-up)
  * and trained at 0.003. The warm-up is counted as at most the whole run.

@@ -1,5 +1,5 @@
 /**
- * The evolutionary search over reduce-regrow genomes (UNIPTS.md section 2). Fitness calls cost
+ * The evolutionary search over reduce-regrow genomes (docs/method.md section 2). Fitness calls cost
  * seconds, so every genome is scored at most once (cache keyed by its exact genes).
  */
 import { throwIfAborted } from '../abort';
@@ -21,6 +21,8 @@ export interface SearchSettings {
   crossoverRate: number;
   /** Seed of every random choice. */
   seed: number;
+  /** Asked after each generation: true ends the search there with the fittest genome so far. */
+  shouldStop?: () => boolean;
 }
 
 /** What one generation reports. */
@@ -150,6 +152,7 @@ export async function evolutionarySearch(
     };
     history.push(result);
     onGeneration?.(result);
+    if (generation < generations && settings.shouldStop?.()) break;
   }
   const winner = elite[0]!;
   return { genome: winner.genome.slice(), fitness: winner.fitness, history };

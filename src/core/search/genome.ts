@@ -1,5 +1,5 @@
 /**
- * Reduce-regrow genome decoding (UNIPTS.md section 2): every layer starts at Pe = p + delta,
+ * Reduce-regrow genome decoding (docs/method.md section 2): every layer starts at Pe = p + delta,
  * and softmax(genome) hands the freed budget R back, so any genome meets the global target
  * unless a layer has to be clipped at 0.
  */

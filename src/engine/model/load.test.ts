@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { NamedBytes } from '../../core/session-types';
 import { InputError } from '../errors';
 import { loadModelFromFiles, readModelJson } from './load';
-import { filesOf, modelArtifacts, smallCnn } from './test-fixtures';
+import { filesOf, modelArtifacts, smallCnn } from './fixtures.test-helpers';
 
 const text = (path: string, s: string): NamedBytes => ({ path, bytes: new TextEncoder().encode(s).buffer as ArrayBuffer });
 

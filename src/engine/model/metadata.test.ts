@@ -4,7 +4,7 @@ import { readModelFolder } from '../../node/files';
 import { exportLayersModel } from '../export/export-model';
 import { loadModelFromFiles } from './load';
 import { summarizeModel } from './prunable';
-import { filesOf, modelArtifacts, smallCnn } from './test-fixtures';
+import { filesOf, modelArtifacts, smallCnn } from './fixtures.test-helpers';
 
 describe('preprocessing declared in model.json', () => {
   beforeAll(async () => {

@@ -5,12 +5,12 @@ import { buildDataset } from '../data/dataset';
 import { inputGeometry, toTensor } from '../data/preprocess';
 import { decodeNode } from '../../node/decode';
 import { readFolder, readModelFolder } from '../../node/files';
-import { sharedAssetsDir } from '../../node/test-assets';
+import { MOBILENET_DIR, sharedAsset } from '../../node/assets.test-helpers';
 import { loadModelFromFiles } from './load';
 import { makeLogitsFn } from './logits';
 import { findPrunableKernels, summarizeModel } from './prunable';
 
-const assets = sharedAssetsDir();
+const imagenet = sharedAsset('imagenet-dev', 'MobileNet classifying real ImageNet samples (src/engine/model/mobilenet.test.ts)');
 /** The first ten class folders of imagenet-dev (classes 0, 10, ..., 90) plus the class list. */
 const TEN = ['000', '010', '020', '030', '040', '050', '060', '070', '080', '090'];
 
@@ -18,7 +18,7 @@ describe('MobileNet v1 0.25 (real asset)', () => {
   let model: tf.LayersModel;
   beforeAll(async () => {
     await tf.setBackend('cpu');
-    model = await loadModelFromFiles(await readModelFolder(join(assets, 'mobilenet_v1_0.25_224', 'model.json')));
+    model = await loadModelFromFiles(await readModelFolder(join(MOBILENET_DIR, 'model.json')));
   });
 
   it('has 28 prunable kernels: conv1, 13 depthwise, 13 pointwise, conv_preds', () => {
@@ -49,8 +49,8 @@ describe('MobileNet v1 0.25 (real asset)', () => {
     expect(s.warnings).toEqual([]);
   });
 
-  it('classifies real ImageNet samples with symmetric preprocessing, logits matching log(probs)', async () => {
-    const all = await readFolder(join(assets, 'imagenet-dev'));
+  it.skipIf(!imagenet)('classifies real ImageNet samples with symmetric preprocessing, logits matching log(probs)', async () => {
+    const all = await readFolder(imagenet!);
     const files = all.filter((f) => TEN.some((d) => f.path.startsWith(`${d}/`)) || f.path === 'classes.txt');
     const { dataset, summary } = await buildDataset(files, decodeNode, inputGeometry(model), { numClasses: 1000 });
     expect(summary.count).toBe(10);

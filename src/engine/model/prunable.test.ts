@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../errors';
 import { findPrunableKernels, summarizeModel } from './prunable';
-import { smallCnn } from './test-fixtures';
+import { smallCnn } from './fixtures.test-helpers';
 
 function summaryError(model: tf.LayersModel): InputError {
   try {

@@ -7,9 +7,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeNode } from '../../node/decode';
 import { InputError } from '../errors';
 import { StudioSession } from '../session';
-import { maxAbsDiff } from './test-assets';
-import { BAD_ONNX } from './bad-cases';
-import { tinyOnnx } from './test-fixtures';
+import { maxAbsDiff } from './assets.test-helpers';
+import { BAD_ONNX } from './bad-cases.test-helpers';
+import { tinyOnnx } from './fixtures.test-helpers';
 
 const buf = (b: Uint8Array): ArrayBuffer => b.slice().buffer as ArrayBuffer;
 

@@ -5,15 +5,15 @@ import type { NamedBytes } from '../../core/session-types';
 import { setupNodeBackend } from '../../node/backend';
 import { decodeNode } from '../../node/decode';
 import { readFolder } from '../../node/files';
-import { images } from '../pipeline/test-pipeline';
+import { images } from '../pipeline/pipeline.test-helpers';
 import { StudioSession } from '../session';
 import { checkSparseOnnx } from './check-export';
 import { weightsByName } from './export-onnx';
 import { importOnnx } from './import-model';
 import { decodeModel } from './proto/codec';
 import { tensorValue } from './tensor-data';
-import { maxAbsDiff, onnxAsset, ortLogits, toNchw } from './test-assets';
-import { tinyOnnx } from './test-fixtures';
+import { maxAbsDiff, onnxAsset, ortLogits, toNchw } from './assets.test-helpers';
+import { tinyOnnx } from './fixtures.test-helpers';
 
 const short: PruneOptions = { ...quickLook, epochs: 1, batchSize: 8, evalsPerRun: 1, bnBatches: 1, heldOut: 0.25, preprocess: 'imagenet' };
 

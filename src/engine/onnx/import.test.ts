@@ -7,7 +7,7 @@ import { cloneModel } from '../model/clone';
 import { findPrunableKernels } from '../model/prunable';
 import { StudioSession } from '../session';
 import { importOnnx } from './import-model';
-import { maxAbsDiff, onnxAsset, ortLogits, toNchw } from './test-assets';
+import { maxAbsDiff, onnxAsset, ortLogits, toNchw } from './assets.test-helpers';
 
 const ASSETS = ['resnet32.onnx', 'resnet56-bn.onnx'] as const;
 

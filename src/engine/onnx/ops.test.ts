@@ -4,8 +4,8 @@ import { exportLayersModel } from '../export/export-model';
 import { cloneModel } from '../model/clone';
 import { exportOnnx } from './export-onnx';
 import { importOnnx } from './import-model';
-import { maxAbsDiff, ortLogits, toNchw } from './test-assets';
-import { attr, buildOnnx } from './test-fixtures';
+import { maxAbsDiff, ortLogits, toNchw } from './assets.test-helpers';
+import { attr, buildOnnx } from './fixtures.test-helpers';
 
 /** Graphs exercising the ops and attributes the ResNets do not use, each checked against ONNX Runtime. */
 const GRAPHS: Record<string, Parameters<typeof buildOnnx>[0]> = {

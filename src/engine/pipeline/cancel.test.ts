@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isAbortError } from '../../core/abort';
 import { PHASES } from '../../core/events';
-import { opts, session } from './test-pipeline';
+import { opts, session } from './pipeline.test-helpers';
 
 describe('cancel at any phase', () => {
   beforeAll(async () => {

@@ -7,7 +7,7 @@ import { autoLearningRate } from '../../core/schedules/auto-lr';
 import { tauAt } from '../../core/schedules/log-base';
 import { cosineLr } from '../../core/schedules/lr';
 import { augmentBatch } from '../data/augment';
-import { toTensor } from '../data/preprocess';
+import { normalizeParams, toTensor } from '../data/preprocess';
 import { MaskedTrainer } from '../train/masked-trainer';
 import { reestimate, scoreHeldOut, type RunContext } from './context';
 import { maskSpecOf, type LayerTarget } from './plan';
@@ -33,6 +33,8 @@ export interface DstResult {
   msPerStep: number;
   trainSeconds: number;
   divergence: string | null;
+  /** Why training ended before its last step (no validation gain, or the time budget), else null. */
+  stopped: string | null;
 }
 
 /** Where a resumed run continues: its training state and best checkpoint (null: the one-shot model). */
@@ -66,9 +68,12 @@ function evalSteps(total: number, count: number): Set<number> {
 }
 
 /**
- * Dynamic sparse training from the current (one-shot) weights against the dense teacher. Keeps
- * the best held-out checkpoint, starting from `oneShot`, so the result is never worse than it.
- * With `checkpoints.resume` it continues a saved run step for step, as if never interrupted.
+ * Dynamic sparse training against the dense teacher, from the dense weights under the one-shot
+ * masks (a pruned weight keeps its value and can regrow; the model's kernels, which are scored
+ * and exported, hold w * mask). Keeps the best validation checkpoint, starting from `oneShot`, so
+ * the result is never worse than it. Stops early after `earlyStopPatience` evaluations without a
+ * gain, or at `deadline` (performance.now() ms) for a time budget. With `checkpoints.resume` it
+ * continues a saved run step for step, as if never interrupted.
  */
 export async function runDst(
   ctx: RunContext,
@@ -76,6 +81,7 @@ export async function runDst(
   sparsities: number[],
   oneShot: Checkpoint,
   checkpoints: DstCheckpoints = { everyMs: Infinity },
+  deadline = Infinity,
 ): Promise<DstResult> {
   const o = ctx.options;
   const perEpoch = Math.max(1, Math.ceil(ctx.calib.length / o.batchSize));
@@ -83,12 +89,12 @@ export async function runDst(
   const warmup = Math.round(o.warmupEpochs * perEpoch);
   const lr = o.lr > 0 ? o.lr : autoLearningRate({ hasBatchNorm: ctx.hasBatchNorm, iterations: total, warmupIterations: warmup });
   const from = checkpoints.resume?.progress ?? null;
-  const result: DstResult = { best: checkpoints.resume?.best ?? oneShot, lr, steps: 0, msPerStep: 0, trainSeconds: 0, divergence: null };
+  const result: DstResult = { best: checkpoints.resume?.best ?? oneShot, lr, steps: 0, msPerStep: 0, trainSeconds: 0, divergence: null, stopped: null };
   if (total === 0) return result;
   if (from) setModelWeights(ctx.model, from.weights);
   const trainer = new MaskedTrainer(
     ctx.model,
-    ctx.kernels.map((k, i) => ({ variable: k.variable, spec: maskSpecOf(targets[i]!, ctx.layers[i]!.params, sparsities[i]!, o) })),
+    ctx.kernels.map((k, i) => ({ variable: k.variable, spec: maskSpecOf(targets[i]!, ctx.layers[i]!.params, sparsities[i]!, o), initial: ctx.denseKernels[i]! })),
     { momentum: o.momentum, weightDecay: o.weightDecay, lambda: o.lambda },
   );
   const evals = evalSteps(total, o.evalsPerRun);
@@ -98,6 +104,12 @@ export async function runDst(
   let stepTime = from?.stepMs ?? 0;
   const t0 = performance.now() - (from?.trainMs ?? 0);
   let lastSave = performance.now();
+  let sinceBest = 0;
+  const fill = normalizeParams(o.preprocess, ctx.ds.channels).offset;
+  const stop = (why: string) => {
+    result.stopped = why;
+    ctx.emit({ type: 'log', message: why });
+  };
   try {
     if (from) {
       trainer.restore(from.trainer);
@@ -105,18 +117,18 @@ export async function runDst(
       ctx.emit({ type: 'log', message: `Resumed training at step ${step} of ${total}.` });
     }
     const progress = new PhaseProgress(ctx.emit, 'dst', total, step);
-    for (let epoch = from?.epoch ?? 0; epoch < o.epochs && !result.divergence; epoch++) {
+    for (let epoch = from?.epoch ?? 0; epoch < o.epochs && !result.divergence && !result.stopped; epoch++) {
       const tau = tauAt(epoch, o.tau0, o.tauGamma);
       const resumed = from !== null && epoch === from.epoch;
       const order = resumed ? [...from.order] : ctx.rng.shuffle([...ctx.calib]);
-      for (let b = resumed ? from.batch : 0; b < perEpoch && !result.divergence; b++) {
+      for (let b = resumed ? from.batch : 0; b < perEpoch && !result.divergence && !result.stopped; b++) {
         throwIfAborted(ctx.signal);
         const s0 = performance.now();
         const idx = order.slice(b * o.batchSize, (b + 1) * o.batchSize);
         const stepLr = cosineLr(step, total, lr, warmup);
         const lossT = tf.tidy(() => {
           const raw = toTensor(ctx.ds, idx, o.preprocess);
-          const x = o.augment ? augmentBatch(raw, ctx.rng) : raw;
+          const x = o.augment ? augmentBatch(raw, ctx.rng, fill) : raw;
           const teacherLogits = ctx.teacherLogits(x, false);
           const labels = ctx.ds.labels && o.objective === 'ce' ? tf.tensor1d(idx.map((i) => ctx.ds.labels![i]!), 'int32') : undefined;
           return trainer.step({ x, teacherLogits, labels }, (xx) => ctx.logits(xx, true), {
@@ -151,10 +163,17 @@ export async function runDst(
             if (result.best !== oneShot) disposeAll(result.best.weights);
             result.best = { metrics, step, weights: snapshot(ctx.model) };
           }
+          sinceBest = isBest ? 0 : sinceBest + 1;
           ctx.emit({ type: 'eval', step, metrics, best: isBest });
+          if (o.earlyStopPatience > 0 && sinceBest >= o.earlyStopPatience && step < total) {
+            stop(`Stopped early at step ${step} of ${total}: the last ${sinceBest} validation checks did not beat the best (step ${result.best.step}).`);
+          }
+        }
+        if (!result.stopped && step < total && performance.now() > deadline) {
+          stop(`Stopped at step ${step} of ${total} to keep to the time budget.`);
         }
         const save = checkpoints.save;
-        if (save && step < total && !result.divergence && (evaluated || performance.now() - lastSave >= checkpoints.everyMs)) {
+        if (save && step < total && !result.divergence && !result.stopped && (evaluated || performance.now() - lastSave >= checkpoints.everyMs)) {
           await save(
             {
               step, epoch, batch: b + 1, order, rng: ctx.rng.getState(), minLoss, stepMs: stepTime, trainMs: performance.now() - t0,

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ProgressEvent } from '../../core/events';
-import { opts, session } from './test-pipeline';
+import { opts, session } from './pipeline.test-helpers';
 
 type MemoryEvent = Extract<ProgressEvent, { type: 'memory' }>;
 

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkpointBytes, type RunCheckpoint } from '../../core/checkpoint';
 import type { ProgressEvent } from '../../core/events';
-import { opts, session } from './test-pipeline';
+import { opts, session } from './pipeline.test-helpers';
 
 /** A deep copy, as IndexedDB would give it back. */
 const stored = (c: RunCheckpoint): RunCheckpoint => structuredClone(c);

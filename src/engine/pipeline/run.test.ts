@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { isAbortError } from '../../core/abort';
 import type { ProgressEvent } from '../../core/events';
 import { unpackNm } from '../../core/deploy/packed';
-import { opts, session } from './test-pipeline';
+import { opts, session } from './pipeline.test-helpers';
 
 describe('runPipeline on a small CNN', () => {
   beforeAll(async () => {

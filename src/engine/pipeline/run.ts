@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { throwIfAborted } from '../../core/abort';
-import type { LayerReport, Metrics, Phase, ProgressCallback, RunReport } from '../../core/events';
+import type { BudgetReport, LayerReport, Metrics, Phase, ProgressCallback, RunReport, TestScores } from '../../core/events';
+import { describePlan, sizeTraining } from '../../core/budget/plan-budget';
 import { scoreLogits } from '../../core/metrics/score';
 import { keepCount } from '../../core/masks/magnitude';
 import { formatPattern, validateOptions, type PruneOptions } from '../../core/options';
@@ -26,6 +27,8 @@ import { disposeAll, readKernels, restore, snapshot } from './weights';
 import type { RunCheckpoint } from '../../core/checkpoint';
 import { checkResume, makeCheckpoint } from './checkpoint';
 import { fromTensorData, setModelWeights, toTensorDataAll } from '../tensor-data';
+import { elapsed, planRun, type Budget } from './budget-stage';
+import { scoreTest } from './test-stage';
 
 /** A loaded model and image set, ready to prune. */
 export interface RunInputs {
@@ -33,8 +36,12 @@ export interface RunInputs {
   ds: Dataset;
   /** Backend name for the report. */
   backend: string;
-  /** Calibration / held-out image indices chosen by the caller (else a seeded stratified split). */
+  /** Calibration / validation image indices chosen by the caller (else a seeded stratified split). */
   split?: { calib: number[]; heldOut: number[] };
+  /** Test images: scored once at the end (dense, one-shot, returned), never used for a choice. */
+  test?: Dataset;
+  /** performance.now() when the user's clock started, for the time budget (default: now). */
+  startedAt?: number;
   /** Fingerprints of the model and images, written into checkpoints and checked on resume. */
   keys?: { model: string; images: string };
   /** A checkpoint of an earlier run of these inputs to continue from. */
@@ -45,11 +52,11 @@ export interface RunInputs {
   checkpointMs?: number;
 }
 
-/** Images per class under which the calibration set is called small (UNIPTS.md lessons). */
+/** Images per class under which the calibration set is called small (docs/method.md, lessons). */
 const SMALL_PER_CLASS = 10;
 
 /**
- * The whole pipeline (UNIPTS.md): dense metrics -> distribution -> one-shot baseline -> DST ->
+ * The whole pipeline (docs/method.md): dense metrics -> distribution -> one-shot baseline -> DST ->
  * final metrics -> export. The model is returned to its dense weights afterwards, also on
  * cancel or failure, so the next run starts from the same place.
  */
@@ -60,6 +67,7 @@ export async function runPipeline(inputs: RunInputs, o: PruneOptions, emit: Prog
   const keys = inputs.keys ?? { model: '', images: '' };
   if (resume) checkResume(resume, o, keys);
   const t0 = performance.now();
+  const startedAt = inputs.startedAt ?? t0;
   const phase = (p: Phase, message: string) => emit({ type: 'phase', phase: p, message });
   phase('load', 'Preparing the model and the calibration split');
   const found = findPrunableKernels(model, { keepFirstDense: o.keepFirstDense, keepLastDense: o.keepLastDense });
@@ -101,8 +109,17 @@ export async function runPipeline(inputs: RunInputs, o: PruneOptions, emit: Prog
     const denseMetrics = scoreLogits(ctx.denseHeldOutLogits, ctx.denseHeldOutLogits, classes, labelsOf(ds, heldOut));
     emit({ type: 'metrics', which: 'dense', metrics: denseMetrics });
 
-    phase('search', o.distribution === 'search' && o.pattern.kind === 'unstructured' ? 'Searching the layer-wise sparsity distribution' : `Computing the ${o.pattern.kind === 'nm' ? formatPattern(o.pattern) : o.distribution} distribution`);
     const targets = patternTargets(layers, o);
+    let budget: Budget | null = null;
+    if (resume?.planned) {
+      ctx.options = resume.planned;
+    } else if (o.budgetMinutes > 0) {
+      phase('search', `Timing a training step and a fitness evaluation to fit the ${o.budgetMinutes}-minute budget`);
+      const planned = await planRun(ctx, targets, inputs.test?.count ?? 0, startedAt);
+      ctx.options = planned.options;
+      budget = planned.budget;
+    }
+    phase('search', o.distribution === 'search' && o.pattern.kind === 'unstructured' ? 'Searching the layer-wise sparsity distribution' : `Computing the ${o.pattern.kind === 'nm' ? formatPattern(o.pattern) : o.distribution} distribution`);
     const uniform = heuristicTargets('uniform', layers, ctx.denseKernels, targets, o.sparsity);
     const erk = heuristicTargets('erk', layers, ctx.denseKernels, targets, o.sparsity);
     const layerReport = (s: number[], achieved: number[]): LayerReport[] =>
@@ -112,7 +129,7 @@ export async function runPipeline(inputs: RunInputs, o: PruneOptions, emit: Prog
       }));
     const dist = resume
       ? { sparsities: resume.sparsities, history: resume.search, searchSeconds: resume.searchSeconds, fitnessSeconds: resume.fitnessSeconds }
-      : await chooseDistribution(ctx, targets);
+      : await chooseDistribution(ctx, targets, budget ? searchDeadline(budget) : undefined);
     if (resume) emit({ type: 'log', message: 'Resumed: the saved distribution is used, no new search.' });
     emit({ type: 'layers', layers: layerReport(dist.sparsities, dist.sparsities) });
 
@@ -129,9 +146,10 @@ export async function runPipeline(inputs: RunInputs, o: PruneOptions, emit: Prog
     emit({ type: 'metrics', which: 'oneShot', metrics: oneShotMetrics });
     oneShotWeights = snapshot(model);
     const oneShot: Checkpoint = { metrics: oneShotMetrics, step: -1, weights: oneShotWeights };
+    if (budget) fitTraining(ctx, budget, o);
     const saved = inputs.onCheckpoint
       ? makeCheckpoint({
-          version: 1, options: o, modelKey: keys.model, imagesKey: keys.images, split: { calib: split.calib, heldOut: split.heldOut },
+          version: 1, options: o, ...(budget ? { planned: ctx.options } : {}), modelKey: keys.model, imagesKey: keys.images, split: { calib: split.calib, heldOut: split.heldOut },
           sparsities: dist.sparsities, search: dist.history, searchSeconds: dist.searchSeconds, fitnessSeconds: dist.fitnessSeconds,
           rng: resume?.rng ?? ctx.rng.getState(), dense: denseMetrics, oneShot: oneShotMetrics, oneShotWeights: resume?.oneShotWeights ?? (await toTensorDataAll(oneShotWeights)),
           best: null, train: null, createdAt: '',
@@ -143,18 +161,24 @@ export async function runPipeline(inputs: RunInputs, o: PruneOptions, emit: Prog
       ? { metrics: resume.best.metrics, step: resume.best.step, weights: resume.best.weights.map(fromTensorData) }
       : null;
 
-    phase('dst', `Dynamic sparse training, ${o.epochs} epoch(s) over ${ctx.calib.length} images`);
+    phase('dst', `Dynamic sparse training, ${ctx.options.epochs} epoch(s) over ${ctx.calib.length} images`);
     const dst = await runDst(ctx, targets, dist.sparsities, oneShot, {
       ...(resume ? { resume: { progress: resume.train, best: resumedBest } } : {}),
       ...(saved ? { save: saved } : {}),
       everyMs: inputs.checkpointMs ?? 30_000,
-    });
+    }, budget ? trainingDeadline(budget) : Infinity);
     if (dst.best !== oneShot) bestWeights = dst.best.weights;
 
     phase('final-eval', 'Scoring the returned model');
     restore(model, dst.best.weights);
     const finalMetrics: Metrics = await scoreHeldOut(ctx);
     emit({ type: 'metrics', which: 'final', metrics: finalMetrics });
+    let test: TestScores | null = null;
+    if (inputs.test && inputs.test.count > 0) {
+      phase('final-eval', `Scoring the dense, one-shot and returned models once on ${inputs.test.count} test images`);
+      test = await scoreTest(ctx, inputs.test, oneShotWeights, dst.best.weights, dist.history.length > 0 ? { targets, sparsities: uniform } : null);
+      emit({ type: 'test-metrics', scores: test });
+    }
 
     phase('export', 'Writing the sparse model, masks and report');
     throwIfAborted(signal);
@@ -203,10 +227,13 @@ export async function runPipeline(inputs: RunInputs, o: PruneOptions, emit: Prog
       dense: denseMetrics,
       oneShot: oneShotMetrics,
       final: finalMetrics,
+      test,
+      budget: budget ? budgetReport(budget) : null,
+      stoppedEarly: dst.stopped,
       returned: dst.best === oneShot ? 'one-shot' : 'trained',
       bestStep: dst.best.step,
       divergence: dst.divergence,
-      settings: { ...o, lr: dst.lr },
+      settings: { ...ctx.options, lr: dst.lr },
       backend: inputs.backend,
       timings: {
         searchSeconds: dist.searchSeconds,
@@ -217,6 +244,7 @@ export async function runPipeline(inputs: RunInputs, o: PruneOptions, emit: Prog
       },
       calibrationImages: ctx.calib.length,
       heldOutImages: heldOut.length,
+      testImages: inputs.test?.count ?? 0,
       warnings,
       search: dist.history,
       deployment,
@@ -239,4 +267,38 @@ export async function runPipeline(inputs: RunInputs, o: PruneOptions, emit: Prog
     disposeAll(bestWeights);
     teacher.dispose();
   }
+}
+
+/** Share of its planned time the search may run over before it stops at a generation's end. */
+const SEARCH_SLACK = 1.1;
+
+/** Ends the search once it has used its planned share of the budget (with a little slack). */
+function searchDeadline(b: Budget): () => boolean {
+  const end = performance.now() + b.plan.searchSeconds * SEARCH_SLACK * 1000;
+  return () => performance.now() > end;
+}
+
+/** Work still to come after training: final and test scoring and the export (one-shot is done). */
+function afterTraining(b: Budget): number {
+  return Math.max(0, b.costs.fixed - b.costs.evaluation);
+}
+
+/** performance.now() by which training must end for the run to keep to its budget. */
+function trainingDeadline(b: Budget): number {
+  return b.startedAt + (b.seconds - afterTraining(b)) * 1000;
+}
+
+/** Sizes DST to the time the search left (its unused share flows to training) and says so. */
+function fitTraining(ctx: RunContext, b: Budget, full: PruneOptions): void {
+  const perEpoch = Math.max(1, Math.ceil(ctx.calib.length / ctx.options.batchSize));
+  const left = b.seconds - elapsed(b) - afterTraining(b);
+  const t = sizeTraining(left, perEpoch, b.costs, full);
+  if (t.epochs !== ctx.options.epochs || t.evalsPerRun !== ctx.options.evalsPerRun) {
+    ctx.emit({ type: 'log', message: `Training: ${t.epochs} epoch(s) and ${t.evalsPerRun} validation checks fit the ${Math.round(left)} s left (planned ${ctx.options.epochs}).` });
+  }
+  ctx.options = { ...ctx.options, epochs: t.epochs, evalsPerRun: t.evalsPerRun };
+}
+
+function budgetReport(b: Budget): BudgetReport {
+  return { budgetSeconds: b.seconds, plan: describePlan(b.plan, b.plan.searchSeconds > 0), estimatedSeconds: b.estimatedSeconds, costs: b.costs };
 }

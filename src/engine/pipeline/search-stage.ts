@@ -26,7 +26,7 @@ export function applyOneShotMasks(ctx: RunContext, targets: LayerTarget[], spars
   return masks;
 }
 
-/** The search's fitness from metrics on calibration images (UNIPTS.md section 2). */
+/** The search's fitness from metrics on calibration images (docs/method.md section 2). */
 function fitnessOf(m: Metrics, ctx: RunContext): number {
   // A KL term far below one image's worth of accuracy breaks ties between equal top-1 counts.
   const tieBreak = -1e-4 * m.kl;
@@ -34,18 +34,33 @@ function fitnessOf(m: Metrics, ctx: RunContext): number {
   return ctx.options.unlabelledFitness === 'neg-kl' ? -m.kl : m.agreement + tieBreak;
 }
 
-/** Chooses the per-layer sparsities: the UniPTS search, or a heuristic. */
-export async function chooseDistribution(ctx: RunContext, targets: LayerTarget[]): Promise<DistributionResult> {
+/** Whether the run searches its distribution (unstructured, search, some layer free to choose). */
+export function searches(ctx: RunContext, targets: LayerTarget[]): boolean {
+  const o = ctx.options;
+  return o.distribution === 'search' && o.pattern.kind !== 'nm' && targets.some((t) => t.mode === 'unstructured');
+}
+
+/** The calibration images a fitness evaluation scores: a seeded subset of `fitnessImages`, 0 = all. */
+export function fitnessImagesOf(ctx: RunContext): number[] {
+  const o = ctx.options;
+  const subset = new Rng(o.seed + 17).shuffle([...ctx.calib]);
+  return o.fitnessImages > 0 ? subset.slice(0, o.fitnessImages) : subset;
+}
+
+/**
+ * Chooses the per-layer sparsities: the UniPTS search, or a heuristic. `shouldStop` is asked
+ * between generations (a time budget ends the search with the fittest genome so far).
+ */
+export async function chooseDistribution(ctx: RunContext, targets: LayerTarget[], shouldStop?: () => boolean): Promise<DistributionResult> {
   const o = ctx.options;
   const free = targets.map((t, i) => (t.mode === 'unstructured' ? i : -1)).filter((i) => i >= 0);
   const t0 = performance.now();
-  if (o.distribution !== 'search' || free.length === 0 || o.pattern.kind === 'nm') {
+  if (!searches(ctx, targets)) {
     const kind = o.distribution === 'search' ? 'uniform' : o.distribution;
     const sparsities = heuristicTargets(kind, ctx.layers, ctx.denseKernels, targets, o.sparsity);
     return { sparsities, history: [], searchSeconds: (performance.now() - t0) / 1000, fitnessSeconds: 0 };
   }
-  const subset = new Rng(o.seed + 17).shuffle([...ctx.calib]);
-  const images = o.fitnessImages > 0 ? subset.slice(0, o.fitnessImages) : subset;
+  const images = fitnessImagesOf(ctx);
   const dense = await predictLogits(ctx.teacherLogits, ctx.ds, images, o.preprocess, evalBatch(ctx), ctx.signal);
   const labels = labelsOf(ctx.ds, images);
   const params = free.map((i) => ctx.layers[i]!.params);
@@ -77,6 +92,7 @@ export async function chooseDistribution(ctx: RunContext, targets: LayerTarget[]
       mutationRate: o.mutationRate,
       crossoverRate: o.crossoverRate,
       seed: o.seed,
+      ...(shouldStop ? { shouldStop } : {}),
     },
     fitness,
     (g) =>

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { setupNodeBackend } from '../../node/backend';
-import { normals, relativeError } from '../wasm-grad/testing';
+import { normals, relativeError } from '../wasm-grad/wasm-grad.test-helpers';
 import { registerTrainingGradients } from './batchnorm-grad';
 
 /** Gradients of a weighted sum of batch-normalised x (batch statistics, as in training) w.r.t. x, scale, offset. */

@@ -10,7 +10,7 @@ interface BnLayer extends tf.layers.Layer {
 }
 
 /**
- * Re-estimates every BatchNormalization layer's moving mean and variance (UNIPTS.md section 2):
+ * Re-estimates every BatchNormalization layer's moving mean and variance (docs/method.md section 2):
  * runs the model in training mode (so each BN normalises with its batch statistics and later
  * layers see what they would in training) on the given batches plus Gaussian noise, and sets
  * the moving statistics to the cumulative average of the per-batch mean and unbiased variance.

@@ -55,6 +55,32 @@ describe('MaskedTrainer (straight-through DST step)', () => {
     model.dispose();
   });
 
+  it('trains from given dense values under the mask: the model holds w * mask, pruned weights keep their value', () => {
+    const model = denseModel();
+    // The model starts one-shot pruned (zeros), as after the one-shot phase.
+    const mask = magnitudeMask(W, 0.5);
+    kernelOf(model).write(tf.tensor2d(W.map((w, i) => (mask[i] ? w : 0)), [4, 3]));
+    const trainer = new MaskedTrainer(
+      model,
+      [{ variable: kernelOf(model), spec: { kind: 'magnitude', keep: 6 }, initial: Float32Array.from(W) }],
+      { momentum: 0, weightDecay: 0, lambda: 0 },
+    );
+    const [shadow] = trainer.denseWeights();
+    Array.from(shadow!.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(W[i]!, 6));
+    kernelOf(model).read().dataSync().forEach((v, i) => expect(v).toBeCloseTo(mask[i] ? W[i]! : 0, 6));
+    // A pruned weight just under the threshold regrows once a step pushes it past a kept one.
+    const x = tf.tensor2d(X);
+    const zt = tf.tensor2d(Z);
+    for (let i = 0; i < 20; i++) {
+      tf.dispose(trainer.step({ x, teacherLogits: zt }, (xx) => model.apply(xx) as tf.Tensor2D, { kind: 'mse', temperature: 4, tau: 1, temperStudent: true }, 0.2, 1));
+    }
+    const after = Array.from(kernelOf(model).read().dataSync()).map((v) => (v !== 0 ? 1 : 0));
+    expect(after.some((m, i) => m === 1 && mask[i] === 0)).toBe(true);
+    tf.dispose([x, zt, shadow!]);
+    trainer.dispose();
+    model.dispose();
+  });
+
   it('N:M masks hold after every step, and churn reads flipped bits', async () => {
     const model = denseModel();
     const trainer = new MaskedTrainer(model, [{ variable: kernelOf(model), spec: { kind: 'nm', n: 1, m: 2 } }], {

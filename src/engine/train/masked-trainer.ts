@@ -12,6 +12,11 @@ export interface MaskedKernel {
   /** The layer variable the model reads (holds w * mask). */
   variable: tf.LayerVariable;
   spec: MaskSpec;
+  /**
+   * Values to train from under the mask (the dense weights); the variable's own values when
+   * absent. Starting from the dense values keeps pruned weights able to regrow (docs/method.md).
+   */
+  initial?: Float32Array;
 }
 
 /** SGD settings of the masked step. */
@@ -46,7 +51,7 @@ interface KernelState {
 }
 
 /**
- * Dynamic sparse training (UNIPTS.md section 3): the model's kernels hold w * mask; the gradient
+ * Dynamic sparse training (docs/method.md section 3): the model's kernels hold w * mask; the gradient
  * with respect to w * mask is applied to all of w (straight-through), pruned weights also decay
  * by lambda, and masks are recomputed from |w| every `maskInterval` steps.
  */
@@ -65,7 +70,7 @@ export class MaskedTrainer {
     const masked = new Set(kernels.map((k) => k.variable.read().id));
     this.states = kernels.map((kernel) => {
       const current = kernel.variable.read();
-      const dense = tf.tidy(() => tf.variable(current.clone(), false));
+      const dense = tf.tidy(() => tf.variable(kernel.initial ? tf.tensor(kernel.initial, current.shape) : current.clone(), false));
       const mask = deviceMask(dense, kernel.spec);
       const masked = tf.mul(dense, mask);
       kernel.variable.write(masked);

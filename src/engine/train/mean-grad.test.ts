@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { setupNodeBackend } from '../../node/backend';
-import { normals } from '../wasm-grad/testing';
+import { normals } from '../wasm-grad/wasm-grad.test-helpers';
 import { meanGradConfig } from './mean-grad';
 
 const SHAPE = [4, 5, 6, 3];

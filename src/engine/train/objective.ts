@@ -13,7 +13,7 @@ export interface ObjectiveParams {
 }
 
 /**
- * The training loss as a scalar tensor (UNIPTS.md section 1). Logits are [batch, classes].
+ * The training loss as a scalar tensor (docs/method.md section 1). Logits are [batch, classes].
  * `labels` is required for `ce` only.
  */
 export function objectiveLoss(

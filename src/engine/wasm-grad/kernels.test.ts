@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { NamedAttrMap } from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmTrainingKernels } from './index';
-import { normals, relativeError, valuesOn } from './testing';
+import { normals, relativeError, valuesOn } from './wasm-grad.test-helpers';
 
 type Shape4 = [number, number, number, number];
 type Pad = 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;

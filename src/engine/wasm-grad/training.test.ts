@@ -2,10 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readModelFolder } from '../../node/files';
-import { sharedAssetsDir } from '../../node/test-assets';
+import { MOBILENET_DIR } from '../../node/assets.test-helpers';
 import { loadModelFromFiles } from '../model/load';
 import { registerWasmTrainingKernels } from './index';
-import { normals, relativeError } from './testing';
+import { normals, relativeError } from './wasm-grad.test-helpers';
 
 type Head = 'gap' | 'max' | 'avg';
 
@@ -131,7 +131,7 @@ describe('training on wasm', () => {
 describe('MobileNet v1 0.25 (real asset) trains on wasm', () => {
   it('one step at batch 2: 83 finite gradients, conv and depthwise kernels included', async () => {
     await tf.setBackend('wasm');
-    const model = await loadModelFromFiles(await readModelFolder(join(sharedAssetsDir(), 'mobilenet_v1_0.25_224', 'model.json')));
+    const model = await loadModelFromFiles(await readModelFolder(join(MOBILENET_DIR, 'model.json')));
     const before = tf.memory().numTensors;
     const x = tf.tensor4d(normals(2 * 96 * 96 * 3, 10), [2, 96, 96, 3]);
     const y = tf.tidy(() => tf.oneHot(tf.tensor1d([1, 2], 'int32'), 1000));

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { loadBuiltin, loadClassList, loadImageFiles, loadModelFiles } from '../actions';
+import { loadBuiltin, loadClassList, loadImageFiles, loadModelFiles, loadTestFiles } from '../actions';
 import { useStudio } from '../store';
 import { DatasetSummaryView } from './dataset-summary';
 import { DropZone } from './drop-zone';
@@ -49,7 +49,20 @@ export function InputsPanel() {
           disabled={locked}
           onFiles={(files) => void loadImageFiles(files, classList?.list)}
         />
+        <DropZone
+          id="test-images"
+          title="Test images (optional)"
+          hint={
+            <>
+              Labelled like the calibration images. Scored <b>once</b> at the end for the dense, one-shot and returned models; they choose nothing.
+            </>
+          }
+          accept="image/*"
+          disabled={locked}
+          onFiles={(files) => void loadTestFiles(files, classList?.list)}
+        />
       </div>
+      <TestSetLine locked={locked} />
       <div className="classlist">
         <PickButton
           className="secondary small"
@@ -72,5 +85,21 @@ export function InputsPanel() {
       <ModelSummaryView />
       <DatasetSummaryView />
     </section>
+  );
+}
+
+/** What the test drop zone holds, and a way to forget it. */
+function TestSetLine({ locked }: { locked: boolean }) {
+  const testSet = useStudio((s) => s.testSet);
+  const source = useStudio((s) => s.testSource);
+  if (!source) return null;
+  return (
+    <p className="muted small" data-testid="test-set-summary">
+      Test images: {testSet ? `${testSet.count} from ${source}${testSet.labelled ? '' : ' (unlabelled: scored as agreement with the dense model)'}` : source}
+      {testSet && testSet.skipped.length > 0 ? `, ${testSet.skipped.length} skipped` : ''}.{' '}
+      <button type="button" className="secondary small" data-testid="test-set-clear" disabled={locked} onClick={() => void loadTestFiles(null)}>
+        Forget
+      </button>
+    </p>
   );
 }

@@ -63,6 +63,22 @@ export function RunControls({ valid }: { valid: boolean }) {
         </span>
       )}
       {!running && <WorkerMemoryNote />}
+      <PlanNote />
     </div>
+  );
+}
+
+/** The time budget's plan, said before the search starts, and how the run keeps to it. */
+function PlanNote() {
+  const plan = useStudio((s) => s.run.plan);
+  const startedAt = useStudio((s) => s.run.startedAt);
+  const endedAt = useStudio((s) => s.run.endedAt);
+  if (!plan) return null;
+  const minutes = (sec: number) => (sec < 90 ? `${Math.round(sec)} s` : `${(sec / 60).toFixed(1)} min`);
+  return (
+    <p className="muted small plan-note" data-testid="run-plan">
+      Plan for the {minutes(plan.budgetSeconds)} budget: {plan.text}.
+      {endedAt && startedAt ? ` Took ${minutes((endedAt - startedAt) / 1000)}.` : ''}
+    </p>
   );
 }

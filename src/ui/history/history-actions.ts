@@ -39,11 +39,11 @@ export async function downloadSavedRun(id: string): Promise<void> {
 
 export async function resumeSavedRun(id: string): Promise<void> {
   store.setView('studio');
-  await workerClient().resume(id);
+  await workerClient().runs.resume(id);
 }
 
 export async function deleteSavedRun(id: string): Promise<void> {
   if (store.studio.getState().run.id === id && store.studio.getState().run.status === 'running') return;
   await deleteRun(id);
-  await workerClient().refreshRuns();
+  await workerClient().runs.refreshRuns();
 }

@@ -1,9 +1,11 @@
 /**
- * The page's IndexedDB (through `idb`): runs with their chart history, finished runs' files,
- * the latest checkpoint of each run, and the inputs a run needs to be resumed after a reload.
+ * The page's view of the studio's IndexedDB (through `idb`): runs with their chart history,
+ * finished runs' files, the latest checkpoint of each run (written by the worker), and the
+ * inputs a run needs to be resumed after a reload.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { RunCheckpoint } from '../../core/checkpoint';
+import { createStudioStores, STUDIO_DB_NAME, STUDIO_DB_VERSION, type CheckpointFields } from '../../core/studio-db-layout';
 import type { Preprocess, PruneOptions } from '../../core/options';
 import type { RunArtifacts } from '../../core/session-types';
 import type { RunState } from '../run-state';
@@ -12,10 +14,8 @@ import type { RunState } from '../run-state';
 export type SavedStatus = 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
 
 /** One run as the history page lists it. */
-export interface RunRecord {
-  id: string;
+export interface RunRecord extends CheckpointFields {
   createdAt: number;
-  updatedAt: number;
   status: SavedStatus;
   /** Why it failed or was interrupted. */
   error: string | null;
@@ -29,9 +29,6 @@ export interface RunRecord {
   inputsId: string;
   /** The run as the charts and result panel show it (without the files). */
   state: Omit<RunState, 'artifacts'>;
-  /** Training step of the saved checkpoint (0: before training), or null when there is none. */
-  checkpointStep: number | null;
-  checkpointBytes: number;
   hasArtifacts: boolean;
 }
 
@@ -61,19 +58,10 @@ interface StudioDb extends DBSchema {
   inputs: { key: string; value: SavedInputs };
 }
 
-export const DB_NAME = 'pts-studio';
-
 let db: Promise<IDBPDatabase<StudioDb>> | null = null;
 
 /** The database, opened (and created or upgraded) on first use. */
 export function studioDb(): Promise<IDBPDatabase<StudioDb>> {
-  db ??= openDB<StudioDb>(DB_NAME, 1, {
-    upgrade(d) {
-      d.createObjectStore('runs', { keyPath: 'id' }).createIndex('byCreated', 'createdAt');
-      d.createObjectStore('artifacts');
-      d.createObjectStore('checkpoints');
-      d.createObjectStore('inputs', { keyPath: 'id' });
-    },
-  });
+  db ??= openDB<StudioDb>(STUDIO_DB_NAME, STUDIO_DB_VERSION, { upgrade: (d) => createStudioStores(d as unknown as IDBPDatabase) });
   return db;
 }

@@ -1,13 +1,12 @@
 /**
- * Saves one run as it goes: its record (settings, chart history) a few times a second at most,
- * every checkpoint the worker sends, and its files when it ends. Storage problems never stop a
- * run: they are reported once and the run goes on unsaved.
+ * Saves one run as it goes: its record (settings, chart history) a few times a second at most
+ * and right after each checkpoint the worker stored, and its files when it ends. Storage
+ * problems never stop a run: they are reported once and the run goes on unsaved.
  */
-import type { RunCheckpoint } from '../../core/checkpoint';
 import type { RunArtifacts } from '../../core/session-types';
 import type { RunState } from '../run-state';
 import type { RunRecord, SavedInputs, SavedStatus } from './db';
-import { holdRunLock, putRun, saveCheckpoint, saveFinished, saveInputs } from './run-records';
+import { holdRunLock, putRun, saveFinished, saveInputs } from './run-records';
 
 /** Least time between two saves of the record while a run goes. */
 const SAVE_MS = 1500;
@@ -16,6 +15,20 @@ const SAVE_MS = 1500;
 export function savedState(run: RunState): RunRecord['state'] {
   const { artifacts: _files, ...rest } = run;
   return rest;
+}
+
+/** The first record of a new run (`run` as it starts); `where` says what it runs on. */
+export function newRunRecord(
+  run: RunState,
+  options: RunRecord['options'],
+  inputsId: string,
+  where: Pick<RunRecord, 'modelSource' | 'datasetSource' | 'imageCount' | 'backend'>,
+): RunRecord {
+  const now = Date.now();
+  return {
+    ...where, id: run.id ?? '', createdAt: now, updatedAt: now, status: 'running', error: null, modelName: run.modelName ?? 'model',
+    options, inputsId, state: savedState(run), checkpointStep: null, checkpointBytes: 0, hasArtifacts: false,
+  };
 }
 
 export class RunRecorder {
@@ -70,12 +83,18 @@ export class RunRecorder {
     }, SAVE_MS);
   }
 
-  /** Saves a checkpoint with the chart history up to it; resolves when stored. */
-  checkpoint(c: RunCheckpoint, run: RunState): Promise<void> {
+  /** The worker stored a checkpoint at `step`: the chart history up to it is saved now; resolves when stored. */
+  checkpointSaved(step: number, run: RunState): Promise<void> {
     this.latest = run;
     return this.write(async () => {
-      this.record = await saveCheckpoint({ ...this.record, state: savedState(run) }, c);
+      this.record = { ...this.record, checkpointStep: step, state: savedState(run), updatedAt: Date.now() };
+      await putRun(this.record);
     });
+  }
+
+  /** The worker could not store a checkpoint: reported like a failed write of the page's own. */
+  checkpointFailed(message: string): Promise<void> {
+    return this.write(() => Promise.reject(new Error(message)));
   }
 
   /** A finished run: record and files. */

@@ -1,5 +1,7 @@
-/** Reading and writing saved runs; each function is one IndexedDB transaction or a few. */
-import { checkpointBytes, type RunCheckpoint } from '../../core/checkpoint';
+/**
+ * Reading and writing saved runs on the page; each function is one IndexedDB transaction or a
+ * few. Checkpoints are the worker's (workers/checkpoint-store.ts): the page never writes them.
+ */
 import type { RunArtifacts } from '../../core/session-types';
 import { studioDb, type RunRecord, type SavedInputs } from './db';
 
@@ -13,16 +15,16 @@ export async function getRun(id: string): Promise<RunRecord | undefined> {
   return (await studioDb()).get('runs', id);
 }
 
+/** Saves the record; its checkpoint fields stay as the checkpoint's writer left them. */
 export async function putRun(record: RunRecord): Promise<void> {
-  await (await studioDb()).put('runs', record);
+  const tx = (await studioDb()).transaction('runs', 'readwrite');
+  const saved = await tx.store.get(record.id);
+  const checkpoint = saved ? { checkpointStep: saved.checkpointStep, checkpointBytes: saved.checkpointBytes } : {};
+  await Promise.all([tx.store.put({ ...record, ...checkpoint }), tx.done]);
 }
 
 export async function getArtifacts(id: string): Promise<RunArtifacts | undefined> {
   return (await studioDb()).get('artifacts', id);
-}
-
-export async function getCheckpoint(id: string): Promise<RunCheckpoint | undefined> {
-  return (await studioDb()).get('checkpoints', id);
 }
 
 export async function getInputs(id: string): Promise<SavedInputs | undefined> {
@@ -33,14 +35,6 @@ export async function getInputs(id: string): Promise<SavedInputs | undefined> {
 export async function saveInputs(inputs: SavedInputs): Promise<void> {
   const d = await studioDb();
   if (!(await d.getKey('inputs', inputs.id))) await d.put('inputs', inputs);
-}
-
-/** Saves the run's newest checkpoint (replacing the one before) and notes its step in the record. */
-export async function saveCheckpoint(record: RunRecord, c: RunCheckpoint): Promise<RunRecord> {
-  const next: RunRecord = { ...record, checkpointStep: c.train?.step ?? 0, checkpointBytes: checkpointBytes(c), updatedAt: Date.now() };
-  const tx = (await studioDb()).transaction(['runs', 'checkpoints'], 'readwrite');
-  await Promise.all([tx.objectStore('checkpoints').put(c, record.id), tx.objectStore('runs').put(next), tx.done]);
-  return next;
 }
 
 /** A finished run: its files saved, its checkpoint no longer needed. */

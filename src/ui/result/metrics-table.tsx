@@ -24,12 +24,16 @@ const ROWS: RowDef[] = [
   { key: 'count', label: 'Images scored', value: (m) => count(m.count), show: () => true },
 ];
 
-/** Dense vs one-shot vs the returned model, side by side, on the held-out images. */
-export function MetricsTable({ metrics, returned }: { metrics: Partial<Record<Which, Metrics>>; returned: 'trained' | 'one-shot' | null }) {
+/**
+ * Dense vs one-shot vs the returned model, side by side, on one image set. `set` names it in the
+ * test ids: '' for the validation images, 'test' for the test images.
+ */
+export function MetricsTable({ metrics, returned, set = '' }: { metrics: Partial<Record<Which, Metrics>>; returned: 'trained' | 'one-shot' | null; set?: string }) {
+  const id = (s: string) => (set ? `${set}-${s}` : s);
   const present = COLUMNS.map((c) => metrics[c.which]).filter((m): m is Metrics => m !== undefined);
   if (present.length === 0) return null;
   return (
-    <table className="metrics" data-testid="metrics-table">
+    <table className="metrics" data-testid={id('metrics-table')}>
       <thead>
         <tr>
           <th />
@@ -48,7 +52,7 @@ export function MetricsTable({ metrics, returned }: { metrics: Partial<Record<Wh
             {COLUMNS.map((c) => {
               const m = metrics[c.which];
               return (
-                <td key={c.id} className="num" data-testid={`metric-${c.id}-${r.key}`}>
+                <td key={c.id} className="num" data-testid={id(`metric-${c.id}-${r.key}`)}>
                   {m ? r.value(m) : '…'}
                 </td>
               );

@@ -11,8 +11,13 @@ function Returned({ report }: { report: RunReport }) {
   return (
     <div className={`returned ${trained ? 'good' : 'caution'}`} data-testid="result-returned" data-returned={report.returned}>
       {trained
-        ? `The trained model was returned: its best held-out checkpoint (step ${report.bestStep}) beat the one-shot model.`
-        : 'The one-shot model was returned: training did not beat it on the held-out images, so its result was kept instead.'}
+        ? `The trained model was returned: its best checkpoint on the validation images (step ${report.bestStep}) beat the one-shot model.`
+        : 'The one-shot model was returned: training did not beat it on the validation images, so its result was kept instead.'}
+      {report.stoppedEarly && (
+        <div className="muted small" data-testid="result-stopped">
+          {report.stoppedEarly}
+        </div>
+      )}
       {report.divergence && (
         <div className="divergence" data-testid="result-divergence">
           Training diverged: {report.divergence} Try a smaller learning rate.
@@ -28,7 +33,13 @@ function Timings({ report }: { report: RunReport }) {
     <p className="muted small" data-testid="result-timings">
       Total {duration(t.totalSeconds)} on {report.backend} · search {duration(t.searchSeconds)} (
       {t.fitnessSeconds.toFixed(2)} s per fitness evaluation) · training {duration(t.trainSeconds)} (
-      {t.msPerStep.toFixed(0)} ms per step) · {report.calibrationImages} calibration + {report.heldOutImages} held-out images
+      {t.msPerStep.toFixed(0)} ms per step) · {report.calibrationImages} calibration + {report.heldOutImages} validation
+      {report.testImages > 0 ? ` + ${report.testImages} test` : ''} images
+      {report.budget && (
+        <span data-testid="result-budget">
+          {' '}· budget {duration(report.budget.budgetSeconds)}, plan: {report.budget.plan}
+        </span>
+      )}
     </p>
   );
 }
@@ -53,7 +64,18 @@ export function ResultPanel() {
           {report.distribution}); over all prunable kernels {pct(report.overallSparsity, 2)}.
         </p>
       )}
+      <h3 className="metrics-title" data-testid="validation-title">
+        Validation · {run.metrics.dense?.count ?? '…'} images held out of training; they chose the checkpoint and whether one-shot is returned
+      </h3>
       <MetricsTable metrics={run.metrics} returned={report?.returned ?? null} />
+      {run.test && (
+        <>
+          <h3 className="metrics-title" data-testid="test-title">
+            Test · {run.test.dense.count} images scored once at the end; they chose nothing
+          </h3>
+          <MetricsTable metrics={run.test} returned={report?.returned ?? null} set="test" />
+        </>
+      )}
       {report && (
         <>
           <Returned report={report} />

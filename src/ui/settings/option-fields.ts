@@ -47,6 +47,14 @@ const choices = (values: readonly string[], labels: Record<string, string> = {})
 
 export const FIELD_GROUPS: readonly FieldGroup[] = [
   {
+    title: 'Time',
+    open: true,
+    fields: [
+      { kind: 'number', key: 'budgetMinutes', label: 'Time budget (minutes)', help: 'The run times a training step and a fitness evaluation, then sizes the search and training to end within it; 0 = no limit (the schedule below as set).', step: 1, min: 0 },
+      { kind: 'number', key: 'earlyStopPatience', label: 'Early stop after', help: 'Validation checks in a row without a gain before training stops; 0 = never.', step: 1, min: 0 },
+    ],
+  },
+  {
     title: 'Target',
     open: true,
     fields: [
@@ -69,7 +77,7 @@ export const FIELD_GROUPS: readonly FieldGroup[] = [
       { kind: 'number', key: 'tau0', label: 'Start ln(base) τ₀', help: 'The log base starts at e^τ₀; a smaller base later raises the gradient.', step: 0.5, min: 0 },
       { kind: 'number', key: 'tauGamma', label: 'Base decay γ', help: 'τ is multiplied by γ every epoch.', step: 0.005, min: 0, max: 1 },
       { kind: 'number', key: 'lambda', label: 'Pruned-weight decay λ', help: 'Pulls pruned weights toward zero; they can still regrow.', step: 1e-5, min: 0 },
-      { kind: 'number', key: 'heldOut', label: 'Held-out fraction', help: 'Images never trained on, used to score checkpoints and results.', step: 0.05, min: 0, max: 0.95 },
+      { kind: 'number', key: 'heldOut', label: 'Validation fraction', help: 'Calibration images held out of training: they choose the best checkpoint and whether the one-shot model is returned.', step: 0.05, min: 0, max: 0.95 },
       { kind: 'number', key: 'seed', label: 'Seed', help: 'Same seed, same run.', step: 1 },
     ],
   },
@@ -106,8 +114,8 @@ export const FIELD_GROUPS: readonly FieldGroup[] = [
       { kind: 'number', key: 'warmupEpochs', label: 'Warm-up epochs', help: 'Linear learning-rate warm-up before the cosine decay.', step: 1, min: 0 },
       { kind: 'number', key: 'maskInterval', label: 'Mask interval', help: 'Recompute masks every this many steps.', step: 1, min: 1 },
       { kind: 'bool', key: 'temperStudent', label: 'Temper the student', help: 'Divide student logits by T too (off = the reference, untempered).' },
-      { kind: 'bool', key: 'augment', label: 'Augment', help: 'Random resized crop + flip on training batches.' },
-      { kind: 'number', key: 'evalsPerRun', label: 'Held-out evaluations', help: 'Checkpoints scored during training; the best is kept.', step: 1, min: 1 },
+      { kind: 'bool', key: 'augment', label: 'Augment', help: 'Flip + a 4-pixel padded crop on small (≤64 px) images, a random resized crop on photos.' },
+      { kind: 'number', key: 'evalsPerRun', label: 'Validation checks', help: 'Checkpoints scored on the validation images during training; the best is kept.', step: 1, min: 1 },
       { kind: 'number', key: 'bnNoise', label: 'BN noise', help: 'Gaussian noise on inputs while re-estimating BatchNorm statistics.', step: 0.01, min: 0 },
       { kind: 'number', key: 'bnBatches', label: 'BN batches', help: 'Batches for BatchNorm re-estimation (0 = all).', step: 1, min: 0 },
       { kind: 'number', key: 'divergenceFactor', label: 'Divergence factor', help: 'Loss above this × its running minimum counts as divergence.', step: 1, min: 1 },

@@ -1,8 +1,15 @@
-import { validateOptions } from '../../core/options';
+import { validateOptions, type PresetName } from '../../core/options';
 import { applyPreset, useStudio } from '../store';
 import { FIELD_GROUPS, fieldProblems } from './option-fields';
 import { OptionField } from './option-field';
 import { RunControls } from '../components/run-controls';
+
+/** The presets are time budgets: the paper's method cut to fit, or its whole schedule. */
+const PRESET_BUTTONS: { name: PresetName; label: string; title: string }[] = [
+  { name: 'quick', label: 'Quick look (≈1 min)', title: 'The paper’s method sized to about a minute: the run times a step first, then cuts the search and training to fit.' },
+  { name: 'thorough', label: 'Thorough (≈10 min)', title: 'The same, sized to about ten minutes.' },
+  { name: 'paper', label: 'Paper schedule (no limit)', title: 'The authors’ recipe in full: population 25 × 25 generations, 100 epochs, batch 64. Slow in a browser.' },
+];
 
 /** Every setting of a run, grouped, with presets and inline validation. */
 export function SettingsPanel() {
@@ -16,26 +23,19 @@ export function SettingsPanel() {
       <h2>2 · Settings</h2>
       <div className="presets">
         <span className="label">Presets</span>
-        <button
-          type="button"
-          className={preset === 'paper' ? 'toggle on' : 'toggle'}
-          data-testid="preset-paper"
-          disabled={locked}
-          onClick={() => applyPreset('paper')}
-          title="The authors' recipe: population 25 × 25 generations, 100 epochs, batch 64. Slow in a browser."
-        >
-          Paper defaults
-        </button>
-        <button
-          type="button"
-          className={preset === 'quick' ? 'toggle on' : 'toggle'}
-          data-testid="preset-quick"
-          disabled={locked}
-          onClick={() => applyPreset('quick')}
-          title="The same method, sized down to finish in minutes."
-        >
-          Quick look
-        </button>
+        {PRESET_BUTTONS.map((b) => (
+          <button
+            key={b.name}
+            type="button"
+            className={preset === b.name ? 'toggle on' : 'toggle'}
+            data-testid={`preset-${b.name}`}
+            disabled={locked}
+            onClick={() => applyPreset(b.name)}
+            title={b.title}
+          >
+            {b.label}
+          </button>
+        ))}
         {preset === null && <span className="muted small">custom</span>}
       </div>
       {FIELD_GROUPS.filter((g) => !g.when || g.when(options)).map((g) => (

@@ -3,7 +3,7 @@
  * tear it down that settles every call still pending on it.
  */
 import * as Comlink from 'comlink';
-import type { Api } from '../../workers/studio.worker';
+import type { Api } from '../../../workers/studio.worker';
 
 /** The worker went away (crash, or terminated after a cancel) while a call was pending. */
 export class WorkerGone extends Error {}

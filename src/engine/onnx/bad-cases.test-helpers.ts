@@ -1,7 +1,7 @@
 /** The bad ONNX inputs of the Node and browser tests: what is dropped and what the answer must say. */
 import type { NamedBytes } from '../../core/session-types';
-import { onnxAsset } from './test-assets';
-import { tinyOnnx, type TinyOptions } from './test-fixtures';
+import { onnxAsset } from './assets.test-helpers';
+import { tinyOnnx, type TinyOptions } from './fixtures.test-helpers';
 
 const files = (o: TinyOptions = {}, name = 'tiny.onnx'): NamedBytes[] => [{ path: name, bytes: tinyOnnx(o).onnx.buffer as ArrayBuffer }];
 

@@ -5,7 +5,7 @@ import { quickLook, type PruneOptions } from '../../core/options';
 import { Rng } from '../../core/rng';
 import type { NamedBytes } from '../../core/session-types';
 import { decodeNode } from '../../node/decode';
-import { filesOf, modelArtifacts } from '../model/test-fixtures';
+import { filesOf, modelArtifacts } from '../model/fixtures.test-helpers';
 import { StudioSession } from '../session';
 
 /** A small CNN with BatchNorm, ending in softmax, for 12x12 RGB inputs and 4 classes. */
@@ -25,9 +25,9 @@ export function cnn(): tf.LayersModel {
   });
 }
 
-/** 12x12 PNGs in class folders 0..3: a class colour plus seeded noise. */
-export function images(perClass: number): NamedBytes[] {
-  const rng = new Rng(5);
+/** 12x12 PNGs in class folders 0..3: a class colour plus seeded noise (another seed, other images). */
+export function images(perClass: number, seed = 5): NamedBytes[] {
+  const rng = new Rng(seed);
   const out: NamedBytes[] = [];
   for (let c = 0; c < 4; c++) {
     for (let k = 0; k < perClass; k++) {
