@@ -54,4 +54,5 @@ const top1 = async (bytes: Uint8Array): Promise<number> => {
 const pct = (v: number | undefined) => (v === undefined ? '-' : `${(100 * v).toFixed(2)}%`);
 console.log(JSON.stringify({ pattern: report.pattern, globalSparsity: report.globalSparsity, check }, null, 1));
 console.log(`ONNX Runtime top-1 on ${files.length} images not used for calibration: dense .onnx ${pct(await top1(new Uint8Array(original)))}, sparse .onnx ${pct(await top1(sparse))}`);
-console.log(`report (held-out ${report.heldOutImages}): dense ${pct(report.dense.top1)}, one-shot ${pct(report.oneShot.top1)}, returned (${report.returned}) ${pct(report.final.top1)}`);
+console.log(`report, validation (${report.heldOutImages} images): dense ${pct(report.dense.top1)}, one-shot ${pct(report.oneShot.top1)}, returned (${report.returned}) ${pct(report.final.top1)}`);
+if (report.test) console.log(`report, test (${report.testImages} images): dense ${pct(report.test.dense.top1)}, one-shot ${pct(report.test.oneShot.top1)}, returned ${pct(report.test.final.top1)}`);
