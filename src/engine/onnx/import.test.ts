@@ -41,7 +41,7 @@ describe('ONNX import of the CIFAR-10 ResNets', () => {
       tf.dispose([x, noise, batch]);
       model.dispose();
       session.dispose();
-    });
+    }, 600_000);
   }
 
   it('keeps ONNX node names as layer names and finds every conv and the Gemm as prunable', async () => {
@@ -80,7 +80,7 @@ describe('ONNX import of the CIFAR-10 ResNets', () => {
     tf.dispose([x, a, b]);
     model.dispose();
     copy.dispose();
-  });
+  }, 300_000);
 
   it('importing leaves no tensors behind beyond the model weights', async () => {
     const before = tf.memory().numTensors;
