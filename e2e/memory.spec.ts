@@ -9,7 +9,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { REPO, openStudio, setOption, waitIdle, watchConsole } from './helpers';
 
 /** 240 calibration images (300 less 20% held out) in batches of 8: 30 steps an epoch. */
-const LONG = { distribution: 'uniform', epochs: 17, batchSize: 8, evalsPerRun: 1, bnBatches: 1 } as const;
+const LONG = { budgetMinutes: 0, distribution: 'uniform', epochs: 17, batchSize: 8, evalsPerRun: 1, bnBatches: 1 } as const;
 const LONG_STEPS = 17 * 30;
 
 async function run(page: Page, epochs: number): Promise<{ tensors: number; bytes: number }> {

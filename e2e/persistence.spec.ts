@@ -12,7 +12,7 @@ import type { RunReport } from '../src/core/events';
 import { REPO, openStudio, setOption, waitIdle } from './helpers';
 
 /** 2 epochs of 15 steps with 3 held-out evaluations (each saves a checkpoint); no search. */
-const SHORT: Record<string, string | number> = { distribution: 'uniform', sparsity: 0.7, epochs: 2, batchSize: 16, evalsPerRun: 3 };
+const SHORT: Record<string, string | number> = { budgetMinutes: 0, distribution: 'uniform', sparsity: 0.7, epochs: 2, batchSize: 16, evalsPerRun: 3 };
 
 async function download(page: Page, testid: string, scope = page.locator('body')): Promise<Buffer> {
   const event = page.waitForEvent('download');

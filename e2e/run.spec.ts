@@ -15,6 +15,7 @@ const CHARTS = ['chart-search', 'chart-sparsity', 'chart-loss', 'chart-tau', 'ch
 
 /** Tiny but complete: 2 search generations, 2 training steps, 2 held-out evaluations. */
 const TINY: Record<string, number> = {
+  budgetMinutes: 0,
   sparsity: 0.5,
   population: 2,
   generations: 1,

@@ -170,8 +170,12 @@ test('explains invalid settings and blocks Run', async ({ page }) => {
   await page.getByTestId('preset-paper').click();
   await expect(messages).toHaveCount(0);
   await expect(page.getByTestId('opt-epochs')).toHaveValue('100');
+  await expect(page.getByTestId('opt-budgetMinutes')).toHaveValue('0');
+  // The quick look is the same schedule under a 1-minute budget (the run cuts it to fit).
   await page.getByTestId('preset-quick').click();
-  await expect(page.getByTestId('opt-epochs')).toHaveValue('3');
+  await expect(page.getByTestId('opt-budgetMinutes')).toHaveValue('1');
+  await page.getByTestId('preset-thorough').click();
+  await expect(page.getByTestId('opt-budgetMinutes')).toHaveValue('10');
   expect(problems.filter((p) => /Content Security Policy/i.test(p))).toEqual([]);
 });
 

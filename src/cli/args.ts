@@ -28,6 +28,10 @@ export interface PruneCommand {
   quiet: boolean;
   /** 'auto' (wasm, else cpu), 'wasm' or 'cpu'. */
   backend: string;
+  /** An earlier run's output folder to continue from (its inputs and checkpoint), or null. */
+  resume: string | null;
+  /** Whether --batch was given (a resumed run may change only the batch size). */
+  batchGiven: boolean;
 }
 
 export const HELP = `pts-studio prune: post-training sparsity (UniPTS) on a TF.js layers model
@@ -49,6 +53,9 @@ Inputs:
   --class-list <file>     class names, one class per line (line i = class i)
   --calib-count <K>       use at most K calibration images (default: all)
   --out <dir>             output folder (default: out)
+  --resume <dir>          continue the run whose output folder is <dir> from its checkpoint
+                          (written after the one-shot phase and during training), with its
+                          inputs and settings; only --batch may change before training began
 
 Time:
   --budget <m>            wall-time budget in minutes for the whole run, or quick (${BUDGETS.quick}),
@@ -116,7 +123,7 @@ export function parsePrune(argv: string[]): PruneCommand & { preprocessGiven: bo
     options: {
       model: { type: 'string' }, images: { type: 'string' }, 'eval-images': { type: 'string' },
       'val-images': { type: 'string' }, 'test-images': { type: 'string' }, budget: { type: 'string' },
-      patience: { type: 'string' }, 'weight-decay': { type: 'string' },
+      patience: { type: 'string' }, 'weight-decay': { type: 'string' }, resume: { type: 'string' },
       'class-list': { type: 'string' }, 'calib-count': { type: 'string' }, out: { type: 'string' },
       sparsity: { type: 'string' }, pattern: { type: 'string' }, distribution: { type: 'string' },
       epochs: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, objective: { type: 'string' },
@@ -127,8 +134,8 @@ export function parsePrune(argv: string[]): PruneCommand & { preprocessGiven: bo
       backend: { type: 'string' },
     },
   });
-  if (!values.model) throw new Error('--model <model.json> is required (see --help)');
-  if (!values.images) throw new Error('--images <dir> is required (see --help)');
+  if (!values.model && !values.resume) throw new Error('--model <model.json> is required (see --help)');
+  if (!values.images && !values.resume) throw new Error('--images <dir> is required (see --help)');
   const presetName = values.preset ?? 'cli';
   const base = presetName === 'cli' ? cliDefaults : PRESETS[presetName as keyof typeof PRESETS];
   if (!base) throw new Error(`--preset must be cli, quick or paper; got "${presetName}"`);
@@ -161,13 +168,15 @@ export function parsePrune(argv: string[]): PruneCommand & { preprocessGiven: bo
   const calibCount = num(values['calib-count'], 'calib-count') ?? 0;
   if (values['val-images'] && values['eval-images']) throw new Error('--eval-images is the old name of --val-images: give one of them');
   return {
-    model: values.model,
-    images: values.images,
+    model: values.model ?? '',
+    images: values.images ?? '',
     valImages: values['val-images'] ?? values['eval-images'] ?? null,
     testImages: values['test-images'] ?? null,
     classList: values['class-list'] ?? null,
     calibCount,
-    out: values.out ?? 'out',
+    out: values.out ?? values.resume ?? 'out',
+    resume: values.resume ?? null,
+    batchGiven: values.batch !== undefined,
     options: o,
     quiet: values.quiet ?? false,
     backend: oneOf(values.backend, ['auto', 'wasm', 'cpu'], 'backend') ?? 'auto',

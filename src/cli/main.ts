@@ -14,12 +14,34 @@ import { readModelFiles, writeOnnxModel } from './model-files';
 import { HELP, parsePrune } from './args';
 import { cliSplit } from './split';
 import { ProgressPrinter } from './printer';
+import { isOutOfMemory, outOfMemoryMessage, type RunPosition } from './memory-error';
+import { readResume, writeCheckpoint, writeInputs } from './resume-files';
+
+/** PTS_STUDIO_FAULT=oom-at-step:N makes training fail at step N as the wasm heap does when full (tests). */
+function injectedFault(): number | null {
+  const m = /^oom-at-step:(\d+)$/.exec(process.env.PTS_STUDIO_FAULT ?? '');
+  return m ? Number(m[1]) : null;
+}
 
 async function prune(argv: string[]): Promise<number> {
   // The time budget counts from here: loading the model and images is part of the wait.
   const startedAt = performance.now();
   const cmd = parsePrune(argv);
   const log = (s: string) => process.stderr.write(`${s}\n`);
+  const resumed = cmd.resume ? await readResume(resolve(cmd.resume)) : null;
+  if (resumed) {
+    const batch = cmd.batchGiven ? cmd.options.batchSize : resumed.checkpoint.options.batchSize;
+    Object.assign(cmd, { ...resumed.inputs, options: { ...resumed.checkpoint.options, batchSize: batch } });
+    cmd.preprocessGiven = true;
+    const c = resumed.checkpoint;
+    if (c.train && batch !== c.options.batchSize) {
+      // Steps of another batch size cannot continue these: training starts again from the one-shot model.
+      resumed.checkpoint = { ...c, train: null, best: null };
+      log(`resuming the run in ${cmd.resume} with batch ${batch}: training starts again from its one-shot model (the search is not repeated)`);
+    } else {
+      log(`resuming the run in ${cmd.resume} from ${c.train ? `training step ${c.train.step}` : 'the end of its one-shot phase (the search is not repeated)'}`);
+    }
+  }
   const note = await setupNodeBackend(cmd.backend);
   const session = new StudioSession({ decode: decodeNode, backend: tf.getBackend() });
   log(`pts-studio: backend ${tf.getBackend()}: ${note}`);
@@ -45,9 +67,39 @@ async function prune(argv: string[]): Promise<number> {
     controller.abort();
   });
   const printer = new ProgressPrinter(cmd.quiet ? () => {} : log);
-  const result = await session.run(cmd.options, (e) => printer.handle(e), controller.signal, split ?? undefined, {}, startedAt);
   const out = resolve(cmd.out);
   await mkdir(join(out, 'model'), { recursive: true });
+  await writeInputs(out, { model: resolve(cmd.model), images: resolve(cmd.images), valImages: cmd.valImages && resolve(cmd.valImages), testImages: cmd.testImages && resolve(cmd.testImages), classList: cmd.classList && resolve(cmd.classList), calibCount: cmd.calibCount });
+  const where: RunPosition = { phase: null, step: null };
+  const fault = injectedFault();
+  let saved = resumed !== null;
+  let result;
+  try {
+    result = await session.run(
+      cmd.options,
+      (e) => {
+        if (e.type === 'phase') where.phase = e.phase;
+        if (e.type === 'train-step') {
+          where.step = e.step;
+          if (fault !== null && e.step === fault) throw new Error('Aborted(). (out of memory injected by PTS_STUDIO_FAULT)');
+        }
+        printer.handle(e);
+      },
+      controller.signal,
+      split ?? undefined,
+      {
+        ...(resumed ? { resume: resumed.checkpoint } : {}),
+        onCheckpoint: async (c) => {
+          await writeCheckpoint(out, c);
+          saved = true;
+        },
+      },
+      startedAt,
+    );
+  } catch (e) {
+    if (isOutOfMemory(e)) throw new Error(outOfMemoryMessage(where, cmd.options.batchSize, cmd.out, saved));
+    throw e;
+  }
   await writeFile(join(out, 'model', 'model.json'), result.modelJson);
   await writeFile(join(out, 'model', WEIGHTS_FILE), new Uint8Array(result.weights));
   await writeFile(join(out, 'masks.json'), result.masksJson);

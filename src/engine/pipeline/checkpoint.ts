@@ -31,10 +31,17 @@ function canonical(o: PruneOptions): string {
   return JSON.stringify(o, Object.keys(o).sort());
 }
 
+/** Settings that only training reads: a checkpoint taken before the first step may change them. */
+const TRAINING_ONLY: readonly (keyof PruneOptions)[] = ['batchSize'];
+
 /** Throws a clear error when `c` cannot continue a run of these settings on these inputs. */
 export function checkResume(c: RunCheckpoint, o: PruneOptions, keys: { model: string; images: string }): void {
   if (c.version !== 1) throw new InputError(null, `This checkpoint was written by another version of the studio (format ${String(c.version)}); start the run again.`);
   if (c.modelKey !== keys.model) throw new InputError(null, 'This checkpoint belongs to another model: load the model the run was started with.');
   if (c.imagesKey !== keys.images) throw new InputError(null, 'This checkpoint belongs to another image set: load the images the run was started with.');
-  if (canonical(c.options) !== canonical(o)) throw new InputError(null, 'A resumed run keeps its settings: resume with the settings it was started with.');
+  // Before the first training step, the batch may change (a smaller one after running out of memory).
+  const comparable = (x: PruneOptions) => (c.train === null ? { ...x, ...Object.fromEntries(TRAINING_ONLY.map((k) => [k, 0])) } : x);
+  if (canonical(comparable(c.options)) !== canonical(comparable(o))) {
+    throw new InputError(null, `A resumed run keeps its settings: resume with the settings it was started with${c.train === null ? ' (only the batch size may change before training has begun)' : ''}.`);
+  }
 }

@@ -11,6 +11,14 @@ export function buildRecipe(r: RunReport) {
     globalSparsity: r.globalSparsity,
     seed: r.settings.seed,
     settings: r.settings,
+    /** What each image set did: calibration trained, validation chose, test only scored. */
+    images: {
+      calibration: r.calibrationImages,
+      validation: r.heldOutImages,
+      test: r.testImages,
+      roles: 'calibration images train; validation images choose the checkpoint and the one-shot fallback; test images are scored once and choose nothing',
+    },
+    budget: r.budget ? { seconds: r.budget.budgetSeconds, plan: r.budget.plan } : null,
     returned: r.returned,
     layers: r.layers.map((l) => ({
       name: l.name,

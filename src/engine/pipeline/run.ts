@@ -112,7 +112,7 @@ export async function runPipeline(inputs: RunInputs, o: PruneOptions, emit: Prog
     const targets = patternTargets(layers, o);
     let budget: Budget | null = null;
     if (resume?.planned) {
-      ctx.options = resume.planned;
+      ctx.options = { ...resume.planned, batchSize: o.batchSize };
     } else if (o.budgetMinutes > 0) {
       phase('search', `Timing a training step and a fitness evaluation to fit the ${o.budgetMinutes}-minute budget`);
       const planned = await planRun(ctx, targets, inputs.test?.count ?? 0, startedAt);

@@ -24,7 +24,7 @@ export function LiveView() {
       {run.status === 'idle' ? (
         <p className="muted" data-testid="charts-idle">
           Press Run to watch the search pick a sparsity per layer, then the sparse network train back toward the dense one:
-          loss, log base, learning rate, held-out score, mask churn and per-layer sparsity appear here live.
+          loss, log base, learning rate, validation score, mask churn and per-layer sparsity appear here live.
         </p>
       ) : (
         <div className="charts">

@@ -31,16 +31,16 @@ export const TrainChart = memo(function TrainChart({ data, y }: { data: TrainPoi
   );
 });
 
-/** Held-out agreement (and top-1 when labelled) at each evaluation during training. */
+/** Validation agreement (and top-1 when labelled) at each check during training. */
 export const EvalChart = memo(function EvalChart({ data }: { data: EvalPoint[] }) {
   const labelled = data.some((d) => d.top1 !== null);
   return (
     <ChartCard
       testid="chart-eval"
-      title="Held-out score"
+      title="Validation score"
       hint="Scored on images never trained on; the best checkpoint is kept."
       points={data.length}
-      empty="Appears at the first held-out evaluation."
+      empty="Appears at the first validation check."
     >
       <LineChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />

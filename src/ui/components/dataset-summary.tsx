@@ -78,7 +78,7 @@ export function DatasetSummaryView() {
       {few && (
         <p className="warning">
           {dataset.count} images is a small calibration set for a {numClasses}-class model: expect training to overfit
-          (the held-out split keeps the returned model honest).
+          (the validation split chooses the checkpoint; add test images to score the result on images that chose nothing).
         </p>
       )}
       {dataset.warnings.map((w) => (

@@ -71,7 +71,7 @@ export function CompareView({ runs }: { runs: RunRecord[] }) {
             ))}
           </LineChart>
         </ChartCard>
-        <ChartCard testid="compare-eval" title="Held-out agreement" hint="Agreement with the dense model at each held-out evaluation." points={evals} empty="No held-out evaluations yet.">
+        <ChartCard testid="compare-eval" title="Validation agreement" hint="Agreement with the dense model at each validation check." points={evals} empty="No validation checks yet.">
           <LineChart margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
             <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} tick={AXIS_STYLE} />
