@@ -84,7 +84,7 @@ test('ResNet-56 ONNX: drop, summary, 2:4 run, sparse .onnx checked in ONNX Runti
   await setOption(page, 'pattern', 'nm');
   await setOption(page, 'nm-n', 2);
   await setOption(page, 'nm-m', 4);
-  for (const [k, v] of Object.entries({ epochs: 1, batchSize: 8, evalsPerRun: 1, bnBatches: 1, heldOut: 0.25 })) await setOption(page, k, v);
+  for (const [k, v] of Object.entries({ budgetMinutes: 0, epochs: 1, batchSize: 8, evalsPerRun: 1, bnBatches: 1, heldOut: 0.25 })) await setOption(page, k, v);
   await expect(page.getByTestId('validation-message')).toHaveCount(0);
   await page.getByTestId('run-button').click();
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done', { timeout: 25 * 60_000 });
