@@ -11,7 +11,10 @@ import { buildDataset } from './data/dataset';
 import { inputGeometry } from './data/preprocess';
 import type { Dataset, ImageDecoder } from './data/types';
 import { InputError } from './errors';
-import { loadModelFromFiles } from './model/load';
+import { loadAnyModel } from './model/load';
+import type { OnnxSource } from './onnx/import-model';
+import { withOnnxExport } from './onnx/session-export';
+import { onnxSummary } from './onnx/summary';
 import { summarizeModel } from './model/prunable';
 import { runPipeline } from './pipeline/run';
 
@@ -24,8 +27,10 @@ export interface SessionDeps {
 /** Longest image side decoded at full resolution; larger images are downscaled or refused. */
 export const MAX_IMAGE_SIDE = 4096;
 
-/** Name of a model from its files: the folder holding model.json, else "model". */
+/** Name of a model from its files: the .onnx file's name, the folder holding model.json, else "model". */
 function modelName(files: NamedBytes[]): string {
+  const onnx = files.find((f) => /\.onnx$/i.test(f.path));
+  if (onnx) return onnx.path.slice(onnx.path.lastIndexOf('/') + 1).replace(/\.onnx$/i, '');
   const json = files.find((f) => /(^|\/)model\.json$/i.test(f.path)) ?? files.find((f) => f.path.endsWith('.json'));
   const parts = (json?.path ?? '').split('/');
   return parts.length > 1 ? parts[parts.length - 2]! : 'model';
@@ -41,6 +46,7 @@ export interface RunCheckpoints {
 export class StudioSession {
   private model: tf.LayersModel | null = null;
   private summary: ModelSummary | null = null;
+  private onnx: OnnxSource | null = null;
   private dataset: Dataset | null = null;
   /** Test images: scored once at the end of a run, never used for any choice. */
   private testSet: Dataset | null = null;
@@ -49,12 +55,13 @@ export class StudioSession {
 
   constructor(readonly deps: SessionDeps) {}
 
-  /** Parses model.json + shards; replaces the current model only on success. */
+  /** Parses model.json + shards or an .onnx (+ external data); replaces the current model only on success. */
   async loadModel(files: NamedBytes[]): Promise<ModelSummary> {
-    const model = await loadModelFromFiles(files);
+    const { model, onnx } = await loadAnyModel(files);
     let summary: ModelSummary;
     try {
       summary = summarizeModel(model, modelName(files));
+      if (onnx) summary = onnxSummary(summary, onnx);
     } catch (e) {
       model.dispose();
       throw e;
@@ -67,6 +74,7 @@ export class StudioSession {
     this.model?.dispose();
     this.model = model;
     this.summary = summary;
+    this.onnx = onnx;
     const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : 1));
     this.keys.model = fingerprint(...sorted.flatMap((f) => [f.path, new Uint8Array(f.bytes)]));
     return summary;
@@ -144,7 +152,7 @@ export class StudioSession {
     if (this.busy) throw new Error('A run is already in progress.');
     this.busy = true;
     try {
-      return await runPipeline(
+      const result = await runPipeline(
         {
           model: this.model, ds: this.dataset, backend: this.deps.backend, keys: { ...this.keys }, ...checkpoints,
           ...(split ? { split } : {}), ...(this.testSet ? { test: this.testSet } : {}), ...(startedAt !== undefined ? { startedAt } : {}),
@@ -153,6 +161,7 @@ export class StudioSession {
         onProgress,
         signal,
       );
+      return this.onnx ? withOnnxExport(this.onnx, result) : result;
     } finally {
       this.busy = false;
     }
@@ -163,6 +172,7 @@ export class StudioSession {
     this.model?.dispose();
     this.model = null;
     this.summary = null;
+    this.onnx = null;
     this.dataset = null;
     this.testSet = null;
   }
