@@ -13,8 +13,8 @@ import type { RunReport } from '../../src/core/events';
 import { ROOT, qualityCases } from './cases';
 import { goldenFor } from './golden';
 
-/** Cases cheap enough for every test run (2:4 has no search: only the 100 epochs of DST). */
-const CHECKED = (process.env.PTS_GOLDEN_CASES ?? 'demo-2:4').split(',');
+/** Both demo cases (about 2 and 8 minutes on two cores); PTS_GOLDEN_CASES picks others. */
+const CHECKED = (process.env.PTS_GOLDEN_CASES ?? 'demo-2:4,demo-90').split(',');
 
 describe('--preset paper matches the independent reference', () => {
   for (const id of CHECKED) {
