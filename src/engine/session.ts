@@ -85,13 +85,7 @@ export class StudioSession {
    * on success. `classList` maps folder names to class indices when given.
    */
   async loadImages(files: NamedBytes[], classList?: string[], onProgress?: (done: number, total: number) => void): Promise<DatasetSummary> {
-    if (!this.model || !this.summary) throw new InputError(null, 'Load a model first: images are sized to its input.');
-    const { dataset, summary } = await buildDataset(files, this.deps.decode, inputGeometry(this.model), {
-      ...(classList ? { classList } : {}),
-      numClasses: this.summary.numClasses,
-      maxSide: MAX_IMAGE_SIDE,
-      ...(onProgress ? { onProgress } : {}),
-    });
+    const { dataset, summary } = await this.readImages('images', files, classList, onProgress);
     this.dataset = dataset;
     this.keys.images = fingerprint(dataset.paths.join('\n'), new Uint8Array(Int32Array.from(dataset.labels ?? []).buffer), String(dataset.count));
     return summary;
@@ -102,15 +96,20 @@ export class StudioSession {
    * every run for the dense, one-shot and returned models, and choose nothing.
    */
   async loadTestImages(files: NamedBytes[], classList?: string[], onProgress?: (done: number, total: number) => void): Promise<DatasetSummary> {
-    if (!this.model || !this.summary) throw new InputError(null, 'Load a model first: test images are sized to its input.');
-    const { dataset, summary } = await buildDataset(files, this.deps.decode, inputGeometry(this.model), {
+    const { dataset, summary } = await this.readImages('test images', files, classList, onProgress);
+    this.testSet = dataset;
+    return summary;
+  }
+
+  /** Decodes and sizes images to the loaded model's input, labelled against its classes. */
+  private async readImages(what: string, files: NamedBytes[], classList?: string[], onProgress?: (done: number, total: number) => void) {
+    if (!this.model || !this.summary) throw new InputError(null, `Load a model first: ${what} are sized to its input.`);
+    return buildDataset(files, this.deps.decode, inputGeometry(this.model), {
       ...(classList ? { classList } : {}),
       numClasses: this.summary.numClasses,
       maxSide: MAX_IMAGE_SIDE,
       ...(onProgress ? { onProgress } : {}),
     });
-    this.testSet = dataset;
-    return summary;
   }
 
   /** Forgets the test images. */
