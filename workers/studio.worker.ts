@@ -178,7 +178,7 @@ const api = {
         ...(saveAs !== undefined ? { onCheckpoint: store } : {}),
       });
       await batcher.flush();
-      const buffers = [artifacts.weights, artifacts.masks, artifacts.nmPacked].filter((b): b is ArrayBuffer => b !== null);
+      const buffers = [artifacts.weights, artifacts.masks, artifacts.nmPacked, artifacts.onnx ?? null].filter((b): b is ArrayBuffer => b !== null);
       return Comlink.transfer(artifacts, buffers);
     } catch (e) {
       await batcher.flush();

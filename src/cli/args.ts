@@ -44,7 +44,8 @@ Usage:
   npx pts-studio prune --model <model.json> --images <dir> --sparsity <P> [options]
 
 Inputs:
-  --model <file>          model.json of a TF.js layers model (weight shards beside it)
+  --model <file>          model.json of a TF.js layers model (weight shards beside it), or an
+                          .onnx image classifier (external data beside it); writes <out>/model.onnx
   --images <dir>          calibration images; class sub-folders give labels
                           (integer names = class indices, else names / sorted order)
   --val-images <dir>      validation images: they choose the best checkpoint and whether

@@ -11,7 +11,7 @@ import { WEIGHTS_FILE } from '../engine/export/export-model';
 import { StudioSession } from '../engine/session';
 import { setupNodeBackend } from '../node/backend';
 import { decodeNode } from '../node/decode';
-import { readModelFolder } from '../node/files';
+import { readModelFiles, writeOnnxModel } from './model-files';
 import { folderNamer, readImageFolder, readTeachableLabels } from './inputs';
 import { HELP, parsePrune } from './args';
 import { cliSplit } from './split';
@@ -47,7 +47,7 @@ async function prune(argv: string[]): Promise<number> {
   const note = await setupNodeBackend(cmd.backend);
   const session = new StudioSession({ decode: decodeNode, backend: tf.getBackend() });
   log(`pts-studio: backend ${tf.getBackend()}: ${note}`);
-  const summary = await session.loadModel(await readModelFolder(resolve(cmd.model)));
+  const summary = await session.loadModel(await readModelFiles(resolve(cmd.model)));
   log(`model ${summary.name}: input ${summary.inputShape.join('x')}, ${summary.numClasses} classes, ${summary.prunable.length} prunable kernels (${summary.prunableParams.toLocaleString('en')} weights)`);
   if (!cmd.preprocessGiven) cmd.options.preprocess = summary.suggestedPreprocess;
   const calibFiles = (await readImageFolder(cmd.images, '--images')).map((f) => ({ ...f, path: `calib/${f.path}` }));
@@ -126,13 +126,14 @@ async function prune(argv: string[]): Promise<number> {
   await writeFile(join(out, 'masks.bin'), new Uint8Array(result.masks));
   await writeFile(join(out, 'recipe.json'), result.recipeJson);
   if (result.nmPacked) await writeFile(join(out, 'nm-packed.bin'), new Uint8Array(result.nmPacked));
+  const onnx = await writeOnnxModel(out, result);
   // Peak resident memory of this process so far (the engine's report cannot see the process).
   const peakRssMB = process.resourceUsage().maxRSS / 1024;
   await writeFile(join(out, 'report.json'), JSON.stringify({ ...result.report, process: { peakRssMB, wallSeconds: (performance.now() - startedAt) / 1000 } }, null, 2));
   if (cmd.events) await writeFile(resolve(cmd.events), JSON.stringify({ events, report: result.report }));
   new ProgressPrinter(log).summary(result.report);
   log(`wall time ${((performance.now() - startedAt) / 1000).toFixed(1)} s, peak resident memory ${peakRssMB.toFixed(0)} MB`);
-  log(`wrote ${out}/report.json, recipe.json, masks.json, masks.bin and model/`);
+  log(`wrote ${out}/report.json, recipe.json, masks.json, masks.bin${onnx ? `, ${onnx}` : ''} and model/`);
   session.dispose();
   return 0;
 }

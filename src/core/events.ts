@@ -122,6 +122,8 @@ export interface DeploymentReport {
   gzipSparseFile: number;
   /** Every N:M layer passed the validity check (null for unstructured runs). */
   nmValid: boolean | null;
+  /** ONNX models: bytes of the dropped .onnx (with its external data) and of the sparse .onnx, plain and gzip -6. */
+  onnx?: { denseBytes: number; sparseBytes: number; gzipDenseBytes: number; gzipSparseBytes: number };
   /** Inference latency on the active backend, batch 1. */
   latency: { backend: string; dense: TimingStats; sparse: TimingStats; speedup: number; note: string } | null;
 }

@@ -22,7 +22,7 @@ export interface InputProblem {
 export interface ModelSummary {
   /** Name from model.json, or the folder name. */
   name: string;
-  /** "Sequential" or "Model" (functional). */
+  /** "Sequential" or "Model" (functional), or "ONNX (opset N, producer)" for imported ONNX files. */
   format: string;
   /** Input shape without the batch dimension, e.g. [224, 224, 3] or [28, 28]. */
   inputShape: number[];
@@ -39,6 +39,8 @@ export interface ModelSummary {
   prunableParams: number;
   /** Has BatchNormalization layers (BN re-estimation applies). */
   hasBatchNorm: boolean;
+  /** ONNX models: op_type -> node count of the imported graph (format is then "ONNX ..."). */
+  onnxOps?: Record<string, number>;
   /** Preprocessing preset guessed from the model (editable). */
   suggestedPreprocess: Preprocess;
   warnings: string[];
@@ -104,6 +106,8 @@ export interface RunArtifacts {
   masks: ArrayBuffer;
   /** N:M runs: the N:M layers in the packed layout of docs/nm-packed-format.md. */
   nmPacked: ArrayBuffer | null;
+  /** ONNX models: the original graph with the changed initializers written back (exact zeros). */
+  onnx?: ArrayBuffer | null;
   /** The recipe: per-layer target/achieved sparsity, pattern, every setting, seed. */
   recipeJson: string;
   /** The full report (also as JSON text). */

@@ -11,7 +11,10 @@ import { buildDataset } from './data/dataset';
 import { inputGeometry } from './data/preprocess';
 import type { Dataset, ImageDecoder } from './data/types';
 import { InputError } from './errors';
-import { loadModelFromFiles } from './model/load';
+import { loadAnyModel } from './model/load';
+import type { OnnxSource } from './onnx/import-model';
+import { withOnnxExport } from './onnx/session-export';
+import { onnxSummary } from './onnx/summary';
 import { summarizeModel } from './model/prunable';
 import { runPipeline } from './pipeline/run';
 
@@ -24,8 +27,10 @@ export interface SessionDeps {
 /** Longest image side decoded at full resolution; larger images are downscaled or refused. */
 export const MAX_IMAGE_SIDE = 4096;
 
-/** Name of a model from its files: the folder holding model.json, else "model". */
+/** Name of a model from its files: the .onnx file's name, the folder holding model.json, else "model". */
 function modelName(files: NamedBytes[]): string {
+  const onnx = files.find((f) => /\.onnx$/i.test(f.path));
+  if (onnx) return onnx.path.slice(onnx.path.lastIndexOf('/') + 1).replace(/\.onnx$/i, '');
   const json = files.find((f) => /(^|\/)model\.json$/i.test(f.path)) ?? files.find((f) => f.path.endsWith('.json'));
   const parts = (json?.path ?? '').split('/');
   return parts.length > 1 ? parts[parts.length - 2]! : 'model';
@@ -41,6 +46,7 @@ export interface RunCheckpoints {
 export class StudioSession {
   private model: tf.LayersModel | null = null;
   private summary: ModelSummary | null = null;
+  private onnx: OnnxSource | null = null;
   private dataset: Dataset | null = null;
   /** Test images: scored once at the end of a run, never used for any choice. */
   private testSet: Dataset | null = null;
@@ -49,12 +55,13 @@ export class StudioSession {
 
   constructor(readonly deps: SessionDeps) {}
 
-  /** Parses model.json + shards; replaces the current model only on success. */
+  /** Parses model.json + shards or an .onnx (+ external data); replaces the current model only on success. */
   async loadModel(files: NamedBytes[]): Promise<ModelSummary> {
-    const model = await loadModelFromFiles(files);
+    const { model, onnx } = await loadAnyModel(files);
     let summary: ModelSummary;
     try {
       summary = summarizeModel(model, modelName(files));
+      if (onnx) summary = onnxSummary(summary, onnx);
     } catch (e) {
       model.dispose();
       throw e;
@@ -67,6 +74,7 @@ export class StudioSession {
     this.model?.dispose();
     this.model = model;
     this.summary = summary;
+    this.onnx = onnx;
     const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : 1));
     this.keys.model = fingerprint(...sorted.flatMap((f) => [f.path, new Uint8Array(f.bytes)]));
     return summary;
@@ -74,23 +82,10 @@ export class StudioSession {
 
   /**
    * Decodes and sizes images to the loaded model's input. Replaces the current image set only
-   * on success. `classList` maps folder names to class indices when given; `unlabelled` ignores
-   * folder names altogether.
+   * on success. `classList` maps folder names to class indices when given.
    */
-  async loadImages(
-    files: NamedBytes[],
-    classList?: string[],
-    onProgress?: (done: number, total: number) => void,
-    unlabelled = false,
-  ): Promise<DatasetSummary> {
-    if (!this.model || !this.summary) throw new InputError(null, 'Load a model first: images are sized to its input.');
-    const { dataset, summary } = await buildDataset(files, this.deps.decode, inputGeometry(this.model), {
-      ...(classList ? { classList } : {}),
-      unlabelled,
-      numClasses: this.summary.numClasses,
-      maxSide: MAX_IMAGE_SIDE,
-      ...(onProgress ? { onProgress } : {}),
-    });
+  async loadImages(files: NamedBytes[], classList?: string[], onProgress?: (done: number, total: number) => void, unlabelled = false): Promise<DatasetSummary> {
+    const { dataset, summary } = await this.readImages('images', files, classList, onProgress, unlabelled);
     this.dataset = dataset;
     this.keys.images = fingerprint(dataset.paths.join('\n'), new Uint8Array(Int32Array.from(dataset.labels ?? []).buffer), String(dataset.count));
     return summary;
@@ -100,22 +95,22 @@ export class StudioSession {
    * Loads test images (sized like the calibration images). They are scored once at the end of
    * every run for the dense, one-shot and returned models, and choose nothing.
    */
-  async loadTestImages(
-    files: NamedBytes[],
-    classList?: string[],
-    onProgress?: (done: number, total: number) => void,
-    unlabelled = false,
-  ): Promise<DatasetSummary> {
-    if (!this.model || !this.summary) throw new InputError(null, 'Load a model first: test images are sized to its input.');
-    const { dataset, summary } = await buildDataset(files, this.deps.decode, inputGeometry(this.model), {
-      ...(classList ? { classList } : {}),
+  async loadTestImages(files: NamedBytes[], classList?: string[], onProgress?: (done: number, total: number) => void, unlabelled = false): Promise<DatasetSummary> {
+    const { dataset, summary } = await this.readImages('test images', files, classList, onProgress, unlabelled);
+    this.testSet = dataset;
+    return summary;
+  }
+
+  /** Decodes and sizes images to the loaded model's input, labelled against its classes. */
+  private async readImages(what: string, files: NamedBytes[], classList?: string[], onProgress?: (done: number, total: number) => void, unlabelled = false) {
+    if (!this.model || !this.summary) throw new InputError(null, `Load a model first: ${what} are sized to its input.`);
+    return buildDataset(files, this.deps.decode, inputGeometry(this.model), {
       unlabelled,
+      ...(classList ? { classList } : {}),
       numClasses: this.summary.numClasses,
       maxSide: MAX_IMAGE_SIDE,
       ...(onProgress ? { onProgress } : {}),
     });
-    this.testSet = dataset;
-    return summary;
   }
 
   /** Forgets the test images. */
@@ -157,7 +152,7 @@ export class StudioSession {
     if (this.busy) throw new Error('A run is already in progress.');
     this.busy = true;
     try {
-      return await runPipeline(
+      const result = await runPipeline(
         {
           model: this.model, ds: this.dataset, backend: this.deps.backend, keys: { ...this.keys }, ...checkpoints,
           ...(split ? { split } : {}), ...(this.testSet ? { test: this.testSet } : {}), ...(startedAt !== undefined ? { startedAt } : {}),
@@ -166,6 +161,7 @@ export class StudioSession {
         onProgress,
         signal,
       );
+      return this.onnx ? withOnnxExport(this.onnx, result) : result;
     } finally {
       this.busy = false;
     }
@@ -176,6 +172,7 @@ export class StudioSession {
     this.model?.dispose();
     this.model = null;
     this.summary = null;
+    this.onnx = null;
     this.dataset = null;
     this.testSet = null;
   }

@@ -43,13 +43,13 @@ export async function loadBuiltin(which: Builtin): Promise<void> {
 }
 
 /**
- * Keeps what looks like a model: model.json and its weight shards (everything but images). A
- * Teachable Machine export (metadata.json beside model.json) brings its labels and input convention.
+ * Keeps what looks like a model: model.json and its weight shards, or an .onnx and its external
+ * data. A Teachable Machine export (metadata.json beside model.json) brings its labels and input convention.
  */
 export async function loadModelFiles(files: SourceFile[]): Promise<void> {
   if (files.length === 0) return;
-  if (!files.some((f) => /(^|\/)[^/]*\.json$/i.test(f.path))) {
-    store.reportError(`No model.json among the ${files.length} file(s) given: pick the folder with model.json and its weight shards.`);
+  if (!files.some((f) => /(^|\/)[^/]*\.(json|onnx)$/i.test(f.path))) {
+    store.reportError(`No model.json or .onnx file among the ${files.length} file(s) given: pick the folder with model.json and its weight shards, or an .onnx file (with its external data).`);
     return;
   }
   store.setNotice(null);

@@ -8,6 +8,7 @@ import { InputError, errorMessage } from '../errors';
 import { baseName } from '../paths';
 import { isRecord, readModelJson } from './model-json';
 import { assembleWeights } from './weights';
+import { findOnnxFile, importOnnx, type OnnxSource } from '../onnx/import-model';
 
 export { readModelJson } from './model-json';
 
@@ -23,6 +24,12 @@ export async function loadModelFromFiles(files: NamedBytes[]): Promise<tf.Layers
   } catch (e) {
     throw rephrase(errorMessage(e), mj.path, mj.modelConfig);
   }
+}
+
+/** A dropped .onnx (+ external data) or model.json (+ shards); `onnx` is set for ONNX models. */
+export async function loadAnyModel(files: NamedBytes[]): Promise<{ model: tf.LayersModel; onnx: OnnxSource | null }> {
+  if (findOnnxFile(files)) return importOnnx(files).then(({ model, source }) => ({ model, onnx: source }));
+  return { model: await loadModelFromFiles(files), onnx: null };
 }
 
 /** Turns a TF.js deserialisation error into a message that names the layer and the fix. */

@@ -34,10 +34,10 @@ export function InputsPanel() {
           title="Pretrained model"
           hint={
             <>
-              A TF.js <b>layers</b> model: <code>model.json</code> and its weight shards.
+              A TF.js <b>layers</b> model (<code>model.json</code> and its weight shards), or an <b>ONNX</b> image classifier (<code>.onnx</code>, with its external-data files if it has them).
             </>
           }
-          accept=".json,.bin,application/octet-stream"
+          accept=".json,.bin,.onnx,.data,application/octet-stream"
           disabled={locked}
           onFiles={(files) => void loadModelFiles(files)}
         />

@@ -32,7 +32,7 @@ export function ModelSummaryView() {
       </h3>
       <div className="facts">
         <Fact label="Name" value={model.name} testid="model-name" />
-        <Fact label="Format" value={model.format} />
+        <Fact label="Format" value={model.format} testid="model-format" />
         <Fact label="Input" value={model.inputShape.join(' × ')} testid="model-input-shape" />
         <Fact label="Classes" value={String(model.numClasses)} testid="model-classes" />
         <Fact label="Parameters" value={count(model.totalParams)} testid="model-params" />
@@ -44,6 +44,11 @@ export function ModelSummaryView() {
         <Fact label="BatchNorm" value={model.hasBatchNorm ? 'yes (re-estimated after pruning)' : 'no'} />
         <Fact label="Softmax head" value={model.outputIsSoftmax ? 'yes (stripped to read logits)' : 'no'} />
       </div>
+      {model.onnxOps && (
+        <p className="muted small" data-testid="model-onnx-ops">
+          ONNX ops: {Object.entries(model.onnxOps).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${v} ${k}`).join(', ')}. Imported as NHWC TF.js layers; shape and constant computations folded for the fixed input size.
+        </p>
+      )}
       <p className="muted small">
         {model.layerCount} layers: {layerClasses(model)}
       </p>

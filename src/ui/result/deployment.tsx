@@ -43,6 +43,15 @@ export function DeploymentView({ d }: { d: DeploymentReport }) {
               </td>
               <td className="num muted">{ratio(d.gzipDenseFile > 0 ? d.gzipSparseFile / d.gzipDenseFile : null).replace('dense', 'dense file')}</td>
             </tr>
+            {d.onnx && (
+              <tr>
+                <th>ONNX file (dropped → sparse), gzip -6</th>
+                <td className="num" data-testid="deploy-onnx">
+                  {bytes(d.onnx.denseBytes)} → {bytes(d.onnx.sparseBytes)}; gzip {bytes(d.onnx.gzipDenseBytes)} → {bytes(d.onnx.gzipSparseBytes)}
+                </td>
+                <td className="num muted">{ratio(d.onnx.gzipDenseBytes > 0 ? d.onnx.gzipSparseBytes / d.onnx.gzipDenseBytes : null).replace('dense', 'dense file')}</td>
+              </tr>
+            )}
           </tbody>
         </table>
         <div className="small">

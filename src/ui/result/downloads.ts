@@ -20,7 +20,7 @@ export function masksZip(a: RunArtifacts): Uint8Array {
   return zipSync({ 'masks.json': strToU8(a.masksJson), 'masks.bin': new Uint8Array(a.masks) }, { level: 6 });
 }
 
-/** Everything a run produced in one archive: model, masks, N:M file, recipe and report. */
+/** Everything a run produced in one archive: model (and model.onnx for ONNX runs), masks, N:M file, recipe and report. */
 export function runZip(a: RunArtifacts): Uint8Array {
   return zipSync(
     {
@@ -29,6 +29,7 @@ export function runZip(a: RunArtifacts): Uint8Array {
       'masks.json': strToU8(a.masksJson),
       'masks.bin': new Uint8Array(a.masks),
       ...(a.nmPacked ? { 'nm-packed.ptsnm': new Uint8Array(a.nmPacked) } : {}),
+      ...(a.onnx ? { 'model.onnx': new Uint8Array(a.onnx) } : {}),
       'recipe.json': strToU8(a.recipeJson),
       'report.json': strToU8(JSON.stringify(a.report, null, 2)),
     },

@@ -98,6 +98,11 @@ export function ResultPanel() {
             Sparse model (.zip)
           </button>
           <TeachableDownload artifacts={artifacts} modelName={modelName} stem={stem} />
+          {artifacts.onnx && (
+            <button type="button" className="primary" data-testid="download-onnx" title="The dropped ONNX graph with the pruned weights as exact zeros" onClick={() => saveFile(`${stem}.onnx`, new Uint8Array(artifacts.onnx!), 'application/octet-stream')}>
+              Sparse model (.onnx)
+            </button>
+          )}
           <button type="button" className="secondary" data-testid="download-masks" onClick={() => saveFile(`${stem}-masks.zip`, masksZip(artifacts), 'application/zip')}>
             Masks
           </button>

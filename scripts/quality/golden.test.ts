@@ -1,0 +1,39 @@
+/**
+ * The studio's --preset paper against the independent PyTorch reference's golden numbers
+ * (scripts/reference/golden/demo-cifar10.json), on the real demo CNN and official CIFAR-10 test
+ * images: the same 400 calibration / 100 validation / 9,200 test images, the reference's
+ * learning rate. The studio's test top-1 must lie within 1 point of the reference's seeds.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { RunReport } from '../../src/core/events';
+import { ROOT, qualityCases } from './cases';
+import { goldenFor } from './golden';
+
+/** Both demo cases (about 2 and 8 minutes on two cores); PTS_GOLDEN_CASES picks others. */
+const CHECKED = (process.env.PTS_GOLDEN_CASES ?? 'demo-2:4,demo-90').split(',');
+
+describe('--preset paper matches the independent reference', () => {
+  for (const id of CHECKED) {
+    it(`${id}: test top-1 within 1 point of the reference's seeds`, () => {
+      const c = qualityCases().find((q) => q.id === id)!;
+      const golden = goldenFor(id);
+      expect(golden, `no golden numbers for ${id}`).not.toBeNull();
+      const out = mkdtempSync(join(tmpdir(), 'pts-golden-'));
+      const r = spawnSync(process.execPath, [
+        join(ROOT, 'bin/pts-studio.mjs'), 'prune', '--model', c.model, '--images', c.calib, '--val-images', c.val!, '--test-images', c.test!,
+        ...c.target, '--preset', 'paper', '--lr', String(c.paperLr), '--seed', '1', '--out', out, '--quiet',
+      ], { encoding: 'utf8', timeout: 40 * 60_000 });
+      expect(r.status, r.stderr).toBe(0);
+      const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as RunReport;
+      const studio = report.test!.final.top1!;
+      console.log(`golden ${id}: studio ${(studio * 100).toFixed(2)}%, reference ${(golden!.mean * 100).toFixed(2)}% [${(golden!.min * 100).toFixed(2)}, ${(golden!.max * 100).toFixed(2)}] over ${golden!.seeds} seeds`);
+      expect(report.testImages).toBe(9200);
+      expect(studio).toBeGreaterThanOrEqual(golden!.min - 0.01);
+      expect(studio).toBeLessThanOrEqual(golden!.max + 0.01);
+    }, 45 * 60_000);
+  }
+});
