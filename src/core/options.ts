@@ -185,8 +185,12 @@ export const thorough: PruneOptions = {
   earlyStopPatience: 5,
 };
 
-/** The same, sized to a 1-minute budget: the page's first settings. */
-export const quickBudget: PruneOptions = { ...thorough, budgetMinutes: BUDGETS.quick };
+/**
+ * The same, sized to a 1-minute budget: the page's first settings. Batch 16 (a 224-pixel
+ * MobileNetV2 step at batch 32 ran the page's wasm heap out of memory) and fitness evaluations
+ * on 128 images with 4 BN batches, so a minute holds a few generations.
+ */
+export const quickBudget: PruneOptions = { ...thorough, budgetMinutes: BUDGETS.quick, batchSize: 16, fitnessImages: 128, bnBatches: 4 };
 
 /** The presets the page offers and `--preset` names: one per time budget. */
 export const PRESETS = { quick: quickBudget, thorough, paper: paperDefaults } as const;
