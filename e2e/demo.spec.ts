@@ -60,7 +60,7 @@ test('demo at 90% unstructured: the trained model beats the one-shot baseline', 
 test('demo at 2:4: N:M layers, the validity check and the deployment report', async ({ page }) => {
   test.setTimeout(30 * 60_000);
   // On WebGPU, asked for: N:M masks and training must hold there too.
-  const { report } = await runDemo(page, { budgetMinutes: 0, pattern: 'nm', 'nm-n': 2, 'nm-m': 4, epochs: 1 }, 'backend=webgpu');
+  const { report } = await runDemo(page, { budgetMinutes: 0, pattern: 'nm', 'nm-n': 2, 'nm-m': 4, epochs: 1, evalsPerRun: 3 }, 'backend=webgpu');
   expect(report.backend).toBe('webgpu');
   expect(report.pattern).toBe('2:4');
   // conv1 sees 3 input channels: not a multiple of 4, so it is unstructured, and says why.
