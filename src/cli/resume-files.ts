@@ -9,16 +9,10 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { RunCheckpoint } from '../core/checkpoint';
+import type { PruneCommand } from './args';
 
 /** The inputs of a run, as given on its command line. */
-export interface ResumeInputs {
-  model: string;
-  images: string;
-  valImages: string | null;
-  testImages: string | null;
-  classList: string | null;
-  calibCount: number;
-}
+export type ResumeInputs = Pick<PruneCommand, 'model' | 'images' | 'valImages' | 'testImages' | 'classList' | 'calibCount'>;
 
 export const CHECKPOINT_FILE = 'checkpoint.v8';
 export const INPUTS_FILE = 'resume.json';
