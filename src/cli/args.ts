@@ -91,7 +91,8 @@ Method (defaults: docs/method.md; --preset paper for the reference recipe's sche
   --keep-first-dense      keep the first prunable layer dense
   --keep-last-dense       keep the last prunable layer dense
   --no-augment            no random crop / flip on calibration batches
-  --preset <name>         cli (default) | quick | paper
+  --preset <name>         thorough (default: 10-minute budget) | quick (1-minute budget,
+                          batch 16) | paper (the reference schedule, no budget)
   --seed <S>              seed of every random choice (default ${cliDefaults.seed})
   --backend <b>           auto (wasm, else cpu) | wasm | cpu (default auto)
   --quiet                 print only the summary
@@ -144,9 +145,10 @@ export function parsePrune(argv: string[]): PruneCommand & { preprocessGiven: bo
   });
   if (!values.model && !values.resume) throw new Error('--model <model.json> is required (see --help)');
   if (!values.images && !values.resume) throw new Error('--images <dir> is required (see --help)');
-  const presetName = values.preset ?? 'cli';
+  const presetName = values.preset ?? 'thorough';
+  // 'cli' is the old name of the default.
   const base = presetName === 'cli' ? cliDefaults : PRESETS[presetName as keyof typeof PRESETS];
-  if (!base) throw new Error(`--preset must be cli, quick or paper; got "${presetName}"`);
+  if (!base) throw new Error(`--preset must be thorough, quick or paper; got "${presetName}"`);
   const o: PruneOptions = { ...base };
   const set = <K extends keyof PruneOptions>(k: K, v: PruneOptions[K] | undefined) => {
     if (v !== undefined) o[k] = v;
