@@ -41,7 +41,7 @@ async function timed(f: () => Promise<unknown>): Promise<number> {
  * evaluation and a DST step (each once to warm up, then measured). The model's weights are put
  * back afterwards.
  */
-export async function measureCosts(ctx: RunContext, targets: LayerTarget[], testImages: number): Promise<RunCosts> {
+export async function measureCosts(ctx: RunContext, targets: LayerTarget[], testImages: number, search: boolean): Promise<RunCosts> {
   const o = ctx.options;
   const before = snapshot(ctx.model);
   try {
@@ -54,7 +54,7 @@ export async function measureCosts(ctx: RunContext, targets: LayerTarget[], test
     await predictOnce();
     const bn = await bnOnce();
     const perImage = (await predictOnce()) / Math.max(images.length, 1);
-    const fitness = searches(ctx, targets) ? bn + perImage * images.length : 0;
+    const fitness = search ? bn + perImage * images.length : 0;
     const evaluation = bn + perImage * ctx.heldOut.length;
     const step = await timeSteps(ctx, targets);
     // One-shot and final scoring are one evaluation each; the test set is scored three times.
@@ -99,8 +99,8 @@ async function timeSteps(ctx: RunContext, targets: LayerTarget[]): Promise<numbe
 export async function planRun(ctx: RunContext, targets: LayerTarget[], testImages: number, startedAt: number): Promise<{ options: PruneOptions; budget: Budget }> {
   const o = ctx.options;
   const seconds = o.budgetMinutes * 60;
-  const costs = await measureCosts(ctx, targets, testImages);
   const search = searches(ctx, targets);
+  const costs = await measureCosts(ctx, targets, testImages, search);
   const plan = planBudget({
     seconds: seconds - (performance.now() - startedAt) / 1000,
     costs,
