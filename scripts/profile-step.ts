@@ -14,7 +14,7 @@ import { readModelFolder } from '../src/node/files';
 
 const MODELS: Record<string, { path: string; batch: number }> = {
   demo: { path: 'public/demo/cifar10/model/model.json', batch: 32 },
-  mobilenet: { path: 'public/models/mobilenet_v1_0.25_224/model.json', batch: 8 },
+  mobilenet: { path: 'public/models/mobilenet_v1_0.25_224/model.json', batch: Number(process.env.PROFILE_BATCH ?? 8) },
 };
 
 async function main(): Promise<void> {

@@ -72,6 +72,11 @@ Time:
   --patience <n>          stop training after n validation checks without a gain, 0 = never
                           (default ${cliDefaults.earlyStopPatience}; --preset paper: 0)
 
+Memory:
+  --step-memory <MB>      most memory a training step's activations may take (default
+                          ${cliDefaults.stepMemoryMB}; 0 = no limit). A batch estimated above it trains in
+                          chunks that fit, their gradients summed (the update stays the batch's)
+
 Method (defaults: docs/method.md; --preset paper for the reference recipe's schedule):
   --sparsity <P>          target global sparsity in (0, 1) (default ${cliDefaults.sparsity})
   --pattern <p>           unstructured | N:M such as 2:4 (default unstructured)
@@ -132,7 +137,7 @@ export function parsePrune(argv: string[]): PruneCommand & { preprocessGiven: bo
     options: {
       model: { type: 'string' }, images: { type: 'string' }, 'eval-images': { type: 'string' },
       'val-images': { type: 'string' }, 'test-images': { type: 'string' }, budget: { type: 'string' },
-      patience: { type: 'string' }, 'weight-decay': { type: 'string' }, resume: { type: 'string' },
+      patience: { type: 'string' }, 'step-memory': { type: 'string' }, 'weight-decay': { type: 'string' }, resume: { type: 'string' },
       'class-list': { type: 'string' }, 'calib-count': { type: 'string' }, out: { type: 'string' },
       sparsity: { type: 'string' }, pattern: { type: 'string' }, distribution: { type: 'string' },
       epochs: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, objective: { type: 'string' },
@@ -161,6 +166,7 @@ export function parsePrune(argv: string[]): PruneCommand & { preprocessGiven: bo
   set('lr', num(values.lr, 'lr'));
   set('weightDecay', num(values['weight-decay'], 'weight-decay'));
   set('earlyStopPatience', num(values.patience, 'patience'));
+  set('stepMemoryMB', num(values['step-memory'], 'step-memory'));
   set('budgetMinutes', parseBudget(values.budget));
   set('objective', oneOf<Objective>(values.objective, OBJECTIVES, 'objective'));
   set('temperature', num(values.temperature, 'temperature'));

@@ -168,6 +168,11 @@ export interface RunReport {
   /** The time budget, when the run had one. */
   budget: BudgetReport | null;
   /** Why training stopped before its last step (early stop or the budget), else null. */
+  /**
+   * Images per forward/backward pass of a training step: the batch, or fewer when the step
+   * memory (settings.stepMemoryMB) split each batch into chunks whose gradients were summed.
+   */
+  trainChunk: number;
   stoppedEarly: string | null;
   /** Which model was returned: the trained one, or the one-shot one when training did not beat it. */
   returned: 'trained' | 'one-shot';

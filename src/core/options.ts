@@ -109,6 +109,11 @@ export interface PruneOptions {
   budgetMinutes: number;
   /** DST stops when this many validation evaluations in a row did not beat the best (0 = never). */
   earlyStopPatience: number;
+  /**
+   * Memory a training step's activations may take, in MB (0 = no limit). When the estimate for
+   * the batch is larger, each step runs the batch in chunks that fit and sums their gradients.
+   */
+  stepMemoryMB: number;
 }
 
 /** Defaults of docs/method.md (the authors' reference recipe). */
@@ -152,6 +157,7 @@ export const paperDefaults: PruneOptions = {
   divergenceFactor: 20,
   budgetMinutes: 0,
   earlyStopPatience: 0,
+  stepMemoryMB: 512,
 };
 
 /** A fixed small schedule (no budget) that finishes in seconds: tests and quick experiments. */
@@ -256,6 +262,7 @@ export function validateOptions(o: PruneOptions): string[] {
   if (!num(o.tauGamma) || o.tauGamma <= 0 || o.tauGamma > 1) errors.push(`Base decay must be in (0, 1]; got ${o.tauGamma}.`);
   if (!num(o.budgetMinutes) || o.budgetMinutes < 0) errors.push(`Time budget must be >= 0 minutes (0 = unlimited); got ${o.budgetMinutes}.`);
   if (!Number.isInteger(o.earlyStopPatience) || o.earlyStopPatience < 0) errors.push(`Early-stop patience must be a whole number >= 0; got ${o.earlyStopPatience}.`);
+  if (!num(o.stepMemoryMB) || o.stepMemoryMB < 0) errors.push(`Step memory must be >= 0 MB (0 = no limit); got ${o.stepMemoryMB}.`);
   if (o.distribution === 'search') {
     if (!Number.isInteger(o.population) || o.population < 2) errors.push(`Search population must be >= 2; got ${o.population}.`);
     if (!Number.isInteger(o.generations) || o.generations < 1) errors.push(`Search generations must be >= 1; got ${o.generations}.`);

@@ -3,6 +3,7 @@ import { describePlan, planBudget, type BudgetPlan, type RunCosts } from '../../
 import type { PruneOptions } from '../../core/options';
 import { toTensor } from '../data/preprocess';
 import { predictLogits } from '../eval/evaluate';
+import { stepChunks } from '../train/step-memory';
 import { MaskedTrainer } from '../train/masked-trainer';
 import { evalBatch, reestimate, type RunContext } from './context';
 import { heuristicTargets, maskSpecOf, type LayerTarget } from './plan';
@@ -76,6 +77,7 @@ async function timeSteps(ctx: RunContext, targets: LayerTarget[]): Promise<numbe
   );
   try {
     const idx = ctx.calib.slice(0, o.batchSize);
+    const { chunk } = stepChunks(ctx.model, o.batchSize, o.stepMemoryMB);
     let total = 0;
     for (let s = 0; s <= TIMED_STEPS; s++) {
       const t0 = performance.now();
@@ -83,7 +85,7 @@ async function timeSteps(ctx: RunContext, targets: LayerTarget[]): Promise<numbe
         const x = toTensor(ctx.ds, idx, o.preprocess);
         return trainer.step({ x, teacherLogits: ctx.teacherLogits(x, false) }, (xx) => ctx.logits(xx, true), {
           kind: o.objective, temperature: o.temperature, tau: o.tau0, temperStudent: o.temperStudent,
-        }, 0);
+        }, 0, 1, chunk);
       });
       await loss.data();
       loss.dispose();

@@ -8,7 +8,9 @@ import { tauAt } from '../../core/schedules/log-base';
 import { cosineLr } from '../../core/schedules/lr';
 import { augmentBatch } from '../data/augment';
 import { normalizeParams, toTensor } from '../data/preprocess';
+import { describeChunks } from '../../core/memory/chunks';
 import { MaskedTrainer } from '../train/masked-trainer';
+import { stepChunks } from '../train/step-memory';
 import { distillKl } from '../train/objective';
 import { reestimate, scoreHeldOut, type RunContext } from './context';
 import { maskSpecOf, type LayerTarget } from './plan';
@@ -36,6 +38,8 @@ export interface DstResult {
   divergence: string | null;
   /** Why training ended before its last step (no validation gain, or the time budget), else null. */
   stopped: string | null;
+  /** Images per forward/backward pass: the batch, or less when the step memory splits it. */
+  chunk: number;
 }
 
 /** Where a resumed run continues: its training state and best checkpoint (null: the one-shot model). */
@@ -90,7 +94,7 @@ export async function runDst(
   const warmup = Math.round(o.warmupEpochs * perEpoch);
   const lr = o.lr > 0 ? o.lr : autoLearningRate({ hasBatchNorm: ctx.hasBatchNorm, iterations: total, warmupIterations: warmup });
   const from = checkpoints.resume?.progress ?? null;
-  const result: DstResult = { best: checkpoints.resume?.best ?? oneShot, lr, steps: 0, msPerStep: 0, trainSeconds: 0, divergence: null, stopped: null };
+  const result: DstResult = { best: checkpoints.resume?.best ?? oneShot, lr, steps: 0, msPerStep: 0, trainSeconds: 0, divergence: null, stopped: null, chunk: o.batchSize };
   if (total === 0) return result;
   if (from) setModelWeights(ctx.model, from.weights);
   const trainer = new MaskedTrainer(
@@ -98,6 +102,9 @@ export async function runDst(
     ctx.kernels.map((k, i) => ({ variable: k.variable, spec: maskSpecOf(targets[i]!, ctx.layers[i]!.params, sparsities[i]!, o), initial: ctx.denseKernels[i]! })),
     { momentum: o.momentum, weightDecay: o.weightDecay, lambda: o.lambda },
   );
+  const chunks = stepChunks(ctx.model, o.batchSize, o.stepMemoryMB);
+  if (chunks.passes > 1) ctx.emit({ type: 'log', message: describeChunks(o.batchSize, chunks, o.stepMemoryMB) });
+  result.chunk = chunks.chunk;
   const evals = evalSteps(total, o.evalsPerRun);
   const churnEvery = Math.max(1, Math.floor(total / 50));
   let step = from?.step ?? 0;
@@ -132,13 +139,17 @@ export async function runDst(
           const x = o.augment ? augmentBatch(raw, ctx.rng, fill) : raw;
           const teacherLogits = ctx.teacherLogits(x, false);
           const labels = ctx.ds.labels && o.objective === 'ce' ? tf.tensor1d(idx.map((i) => ctx.ds.labels![i]!), 'int32') : undefined;
-          // The student's logits of this very step, kept past the gradient's tidy for the KL.
-          let student: tf.Tensor2D | null = null;
-          const value = trainer.step({ x, teacherLogits, labels }, (xx) => (student = tf.keep(ctx.logits(xx, true))), {
+          // The student's logits of this very step (one piece per chunk), kept past the gradient's tidy for the KL.
+          const student: tf.Tensor2D[] = [];
+          const value = trainer.step({ x, teacherLogits, labels }, (xx) => {
+            const s = tf.keep(ctx.logits(xx, true));
+            student.push(s);
+            return s;
+          }, {
             kind: o.objective, temperature: o.temperature, tau, temperStudent: o.temperStudent,
-          }, stepLr, o.maskInterval);
-          const kl = distillKl(o, teacherLogits, student!);
-          (student as tf.Tensor2D | null)?.dispose();
+          }, stepLr, o.maskInterval, chunks.chunk);
+          const kl = distillKl(o, teacherLogits, student.length === 1 ? student[0]! : tf.concat(student));
+          tf.dispose(student);
           return tf.stack([value, kl]);
         });
         const [loss, kl] = [...(await lossT.data())] as [number, number];

@@ -230,6 +230,7 @@ export async function runPipeline(inputs: RunInputs, o: PruneOptions, emit: Prog
       test,
       budget: budget ? budgetReport(budget) : null,
       stoppedEarly: dst.stopped,
+      trainChunk: dst.chunk,
       returned: dst.best === oneShot ? 'one-shot' : 'trained',
       bestStep: dst.best.step,
       divergence: dst.divergence,

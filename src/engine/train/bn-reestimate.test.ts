@@ -38,6 +38,30 @@ describe('reestimateBatchNorm', () => {
     model.dispose();
   });
 
+  it('feeds later layers the batch-normalised activations, as training mode would', async () => {
+    const bn1 = tf.layers.batchNormalization({ name: 'bn1', epsilon: 1e-3, gammaInitializer: tf.initializers.constant({ value: 2 }), betaInitializer: tf.initializers.constant({ value: 0.5 }) });
+    const fc = tf.layers.dense({ units: 2, useBias: false, kernelInitializer: tf.initializers.constant({ value: 0.3 }) });
+    const bn2 = tf.layers.batchNormalization({ name: 'bn2' });
+    const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 3, useBias: false, kernelInitializer: 'identity' }), bn1, fc, bn2] });
+    const x = tf.tensor2d([[1, 2, 3], [4, -1, 0], [2, 2, 7], [-3, 0.5, 1]]);
+    await reestimateBatchNorm(model, [x.clone()], 0);
+    const expected = tf.tidy(() => {
+      const { mean, variance } = tf.moments(x, 0);
+      const h = tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-3))), 2), 0.5);
+      const y = tf.matMul(h, tf.fill([3, 2], 0.3));
+      const m = tf.moments(y, 0);
+      return [m.mean, tf.mul(m.variance, 4 / 3)];
+    });
+    const [gotMean, gotVar] = [bn2.getWeights()[2]!, bn2.getWeights()[3]!].map((t) => Array.from(t.dataSync()));
+    const [wantMean, wantVar] = expected.map((t) => Array.from(t.dataSync()));
+    gotMean!.forEach((v, c) => expect(v).toBeCloseTo(wantMean![c]!, 4));
+    gotVar!.forEach((v, c) => expect(v).toBeCloseTo(wantVar![c]!, 3));
+    // The dense path (a variance of 0 without batch statistics upstream) would not give this.
+    expect(wantVar![0]!).toBeGreaterThan(0.1);
+    tf.dispose([x, ...expected]);
+    model.dispose();
+  });
+
   it('does nothing to a model without BatchNorm', async () => {
     const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 2 })] });
     expect(await reestimateBatchNorm(model, [tf.ones([2, 3])], 0.1)).toBe(0);

@@ -5,14 +5,17 @@ import { layersOfClass } from '../model/walk';
 /** BatchNormalization internals the re-estimation reads and writes. */
 interface BnLayer extends tf.layers.Layer {
   axis: number;
+  epsilon: number;
+  gamma?: tf.LayerVariable;
+  beta?: tf.LayerVariable;
   movingMean: tf.LayerVariable;
   movingVariance: tf.LayerVariable;
 }
 
 /**
  * Re-estimates every BatchNormalization layer's moving mean and variance (docs/method.md section 2):
- * runs the model in training mode (so each BN normalises with its batch statistics and later
- * layers see what they would in training) on the given batches plus Gaussian noise, and sets
+ * runs the model with each BN normalising by its batch statistics (so later layers see what they
+ * would in training) on the given batches plus Gaussian noise, and sets
  * the moving statistics to the cumulative average of the per-batch mean and unbiased variance.
  * Returns the number of BN layers updated.
  */
@@ -30,7 +33,6 @@ export async function reestimateBatchNorm(
   const ownCall = bns.map((l) => Object.prototype.hasOwnProperty.call(l, 'call'));
   let count = 0;
   bns.forEach((layer, i) => {
-    const original = originals[i]!;
     layer.call = function (inputs, kwargs) {
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor;
       const acc = sums[i]!;
@@ -47,7 +49,17 @@ export async function reestimateBatchNorm(
         acc.mean = tf.keep(nextMean);
         acc.variance = tf.keep(nextVar);
       });
-      return original.call(layer, inputs, kwargs);
+      // Training-mode normalisation, written out: the model runs in inference mode, where the
+      // layers executor frees each activation once the next layer has read it (in training mode it
+      // keeps them all for a gradient nobody takes; 0.9 GB for MobileNet at batch 64).
+      return tf.tidy(() => {
+        const axis = layer.axis >= 0 ? layer.axis : layer.axis + x.rank;
+        const axes = [...Array(x.rank).keys()].filter((a) => a !== axis);
+        const shape = x.shape.map((d, a) => (a === axis ? d : 1));
+        const { mean, variance } = tf.moments(x, axes, true);
+        const param = (v: tf.LayerVariable | undefined) => (v ? tf.reshape(v.read(), shape) : undefined);
+        return tf.batchNorm(x, mean, variance, param(layer.beta), param(layer.gamma), layer.epsilon);
+      });
     };
   });
   let done = false;
@@ -57,7 +69,7 @@ export async function reestimateBatchNorm(
         throwIfAborted(signal);
         tf.tidy(() => {
           const noisy = noiseStd > 0 ? tf.add(x, tf.randomNormal(x.shape, 0, noiseStd, 'float32', seed + count)) : x;
-          model.apply(noisy, { training: true });
+          model.apply(noisy, { training: false });
         });
       } finally {
         x.dispose();

@@ -55,6 +55,35 @@ describe('MaskedTrainer (straight-through DST step)', () => {
     model.dispose();
   });
 
+  it('takes the same step through chunks as through the whole batch (gradients summed by share)', () => {
+    // 5 rows in chunks of 2: parts of 2, 2 and 1, so the weighting by share matters.
+    const x = tf.tensor2d([...X, [0.3, 0.1, -0.2, 1], [-1, 0.4, 0.2, 0.7], [2, -0.5, 0.1, 0.3]]);
+    const zt = tf.tensor2d([...Z, [0.1, 0.2, 0.3], [-0.3, 0.8, 0.1], [0.6, -0.2, 0.4]]);
+    const run = (chunk: number) => {
+      const model = denseModel();
+      const trainer = new MaskedTrainer(model, [{ variable: kernelOf(model), spec: { kind: 'magnitude', keep: 6 } }], { momentum: 0.9, weightDecay: 1e-4, lambda: 0.5 });
+      const calls: number[] = [];
+      const loss = trainer.step({ x, teacherLogits: zt }, (xx) => {
+        calls.push(xx.shape[0]!);
+        return model.apply(xx) as tf.Tensor2D;
+      }, { kind: 'kl-decay', temperature: 4, tau: 3, temperStudent: true }, 0.1, 1, chunk);
+      const out = { loss: loss.dataSync()[0]!, kernel: Array.from(kernelOf(model).read().dataSync()), calls };
+      loss.dispose();
+      trainer.dispose();
+      model.dispose();
+      return out;
+    };
+    const whole = run(Infinity);
+    const chunked = run(2);
+    expect(whole.calls).toEqual([5]);
+    expect(chunked.calls).toEqual([2, 2, 1]);
+    expect(chunked.loss).toBeCloseTo(whole.loss, 5);
+    chunked.kernel.forEach((v, k) => expect(v).toBeCloseTo(whole.kernel[k]!, 6));
+    // And the step moved the weights, so the comparison means something.
+    expect(whole.kernel.some((v, k) => Math.abs(v - (magnitudeMask(W, 0.5)[k] ? W[k]! : 0)) > 1e-3)).toBe(true);
+    tf.dispose([x, zt]);
+  });
+
   it('trains from given dense values under the mask: the model holds w * mask, pruned weights keep their value', () => {
     const model = denseModel();
     // The model starts one-shot pruned (zeros), as after the one-shot phase.

@@ -5,6 +5,7 @@ import { fromTensorData, toTensorDataAll } from '../tensor-data';
 import { webgpuMaskedUpdate, webgpuMaskedUpdateAvailable } from '../webgpu/masked-update';
 import { webglMaskedUpdate, webglMaskedUpdateAvailable } from '../webgl/masked-update';
 import { registerTrainingGradients } from './batchnorm-grad';
+import { installLeanTraining } from './lean-training';
 import { objectiveLoss, type ObjectiveParams } from './objective';
 
 /** One kernel under dynamic sparse training. */
@@ -67,6 +68,7 @@ export class MaskedTrainer {
     private readonly sgd: SgdSettings,
   ) {
     registerTrainingGradients();
+    installLeanTraining(model);
     const masked = new Set(kernels.map((k) => k.variable.read().id));
     this.states = kernels.map((kernel) => {
       const current = kernel.variable.read();
@@ -95,14 +97,43 @@ export class MaskedTrainer {
   }
 
   /**
-   * One SGD step. `logits(x)` runs the student in training mode. Returns the loss as a scalar
-   * tensor (the caller reads it asynchronously and disposes it).
+   * Loss and gradients of a batch, through at most `chunk` images at a time: a larger batch is
+   * split, each part's loss weighted by its share of the batch, and the gradients summed. Every
+   * objective is a mean over images, so the sum is the batch's gradient; memory follows the
+   * chunk. (BatchNorm layers see statistics per chunk, as with any micro-batching.)
    */
-  step(batch: StepBatch, logits: (x: tf.Tensor) => tf.Tensor2D, objective: ObjectiveParams, lr: number, maskInterval = 1): tf.Scalar {
-    const { value, grads } = tf.variableGrads(
-      () => objectiveLoss(objective, batch.teacherLogits, logits(batch.x), batch.labels),
-      this.trainables(),
-    );
+  private gradients(batch: StepBatch, logits: (x: tf.Tensor) => tf.Tensor2D, objective: ObjectiveParams, chunk: number) {
+    const vars = this.trainables();
+    const n = batch.x.shape[0]!;
+    const size = Math.max(1, Math.min(n, Math.floor(chunk)));
+    if (size >= n) return tf.variableGrads(() => objectiveLoss(objective, batch.teacherLogits, logits(batch.x), batch.labels), vars);
+    let value = tf.scalar(0);
+    let grads: tf.NamedTensorMap = {};
+    for (let start = 0; start < n; start += size) {
+      const m = Math.min(size, n - start);
+      const part = (t: tf.Tensor) => tf.slice(t, start, m);
+      const r = tf.variableGrads(() => tf.tidy(() => tf.mul(objectiveLoss(objective, part(batch.teacherLogits) as tf.Tensor2D, logits(part(batch.x)), batch.labels && (part(batch.labels) as tf.Tensor1D)), m / n)), vars);
+      const sum = tf.add(value, r.value) as tf.Scalar;
+      tf.dispose([value, r.value]);
+      value = sum;
+      const next: tf.NamedTensorMap = {};
+      for (const [name, g] of Object.entries(r.grads)) {
+        const old = grads[name];
+        next[name] = old ? tf.add(old, g) : g;
+        if (old) tf.dispose([old, g]);
+      }
+      grads = next;
+    }
+    return { value, grads };
+  }
+
+  /**
+   * One SGD step. `logits(x)` runs the student in training mode (once per chunk of at most
+   * `chunk` images, see gradients()). Returns the loss as a scalar tensor (the caller reads it
+   * asynchronously and disposes it).
+   */
+  step(batch: StepBatch, logits: (x: tf.Tensor) => tf.Tensor2D, objective: ObjectiveParams, lr: number, maskInterval = 1, chunk = Infinity): tf.Scalar {
+    const { value, grads } = this.gradients(batch, logits, objective, chunk);
     const { momentum, weightDecay } = this.sgd;
     this.stepCount++;
     const remask = this.stepCount % Math.max(1, maskInterval) === 0;

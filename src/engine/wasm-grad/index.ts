@@ -1,7 +1,8 @@
 /**
  * Kernels the TF.js wasm backend lacks for training conv nets (4.22: the filter gradient of
  * Conv2D, both gradients of DepthwiseConv2dNative), and some it runs slowly (the input gradient
- * of Conv2D; Sum and Mean over all but the channel axis), composed from ops wasm runs fast.
+ * of Conv2D; Sum and Mean over all but the channel axis; Identity, which copies), composed from
+ * ops wasm runs fast.
  */
 import * as tf from '@tensorflow/tfjs';
 // Registers wasm's own kernels first, so the check below sees them.
@@ -11,6 +12,7 @@ import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter';
 import { depthwiseBackpropInputConfig } from './depthwise-backprop-input';
+import { identityConfig } from './identity';
 import { meanLeadingConfig, sumLeadingConfig } from './reduce-leading';
 
 /** Every kernel this folder can supply, for the 'wasm' backend. */
@@ -21,10 +23,11 @@ export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
   conv2DBackpropInputConfig,
   sumLeadingConfig,
   meanLeadingConfig,
+  identityConfig,
 ];
 
 /** Kernels wasm has but that ours outrun: registered in place of wasm's. */
-const REPLACES: readonly string[] = [tf.Conv2DBackpropInput, tf.Sum, tf.Mean];
+const REPLACES: readonly string[] = [tf.Conv2DBackpropInput, tf.Sum, tf.Mean, tf.Identity];
 
 /**
  * Registers each kernel of WASM_TRAINING_KERNELS that wasm does not already have (a later TF.js

@@ -135,9 +135,25 @@ describe('registerWasmTrainingKernels', () => {
       tf.Conv2DBackpropInput,
       tf.Sum,
       tf.Mean,
+      tf.Identity,
     ]);
     for (const name of registered) expect(tf.getKernel(name, 'wasm')).toBeDefined();
     expect(registerWasmTrainingKernels()).toEqual([]);
+  });
+
+  it('makes Identity share memory: a clone costs no bytes and outlives its original', () => {
+    const x = tf.tensor([1, 2, 3, 4], [2, 2]);
+    const buffers = () => (tf.memory() as tf.MemoryInfo & { numDataBuffers: number }).numDataBuffers;
+    const before = buffers();
+    const y = tf.clone(x);
+    expect(y.dataId).toBe(x.dataId);
+    expect(buffers()).toBe(before);
+    x.dispose();
+    expect(Array.from(y.dataSync())).toEqual([1, 2, 3, 4]);
+    const z = tf.add(y, 1);
+    expect(Array.from(z.dataSync())).toEqual([2, 3, 4, 5]);
+    tf.dispose([y, z]);
+    expect(buffers()).toBe(before - 1);
   });
 });
 
