@@ -52,13 +52,18 @@ test('tensors and bytes stay flat over 500 DST steps and across runs', async ({ 
   expect(long.maxTensors - long.minTensors).toBe(0);
   expect(long.maxBytes - long.minBytes).toBe(0);
   await expect(readout).toContainText(/steady since step 10/);
+  // The worker's wasm heap (a high-water mark) is shown too, and stays far under 1 GB here.
+  await expect(readout).toContainText(/wasm heap [\d.]+ MB/);
+  const heapBytes = await attr(page, 'heap-bytes');
+  expect(heapBytes).toBeGreaterThan(0);
+  expect(heapBytes).toBeLessThan(2 ** 30);
   // Training holds the teacher, optimiser state and masks on top of the model; the run frees them.
   expect(long.minTensors).toBeGreaterThan(first.tensors);
 
   const again = [await run(page, 1), await run(page, 1)];
   for (const r of again) expect(r).toEqual(first);
 
-  const figures = { steps: LONG_STEPS, longRunSeconds: seconds, duringTraining: long, afterEachRun: [first, ...again] };
+  const figures = { steps: LONG_STEPS, longRunSeconds: seconds, duringTraining: long, wasmHeapBytes: heapBytes, afterEachRun: [first, ...again] };
   fs.mkdirSync(path.join(REPO, 'test-results'), { recursive: true });
   fs.writeFileSync(path.join(REPO, 'test-results', 'memory.json'), JSON.stringify(figures, null, 2));
   console.log(`memory: ${JSON.stringify(figures)}`);

@@ -1,14 +1,17 @@
 /**
  * `npm run bench`: DST step vs plain dense KD step, achieved GFLOP/s vs the backend's
  * large-matmul GFLOP/s and one search fitness evaluation, on the demo CNN and on MobileNet v1
- * 0.25, for every backend in Node (cpu, wasm) and in the system Chromium (webgpu, webgl, wasm);
- * PyTorch's time for the same demo step when Debian's python3-torch is installed. Prints a table
- * and the target ratios, writes bench-results.json with the same rows.
+ * 0.25 (batch 32, chunked as a run with the default step memory would be), for every backend in
+ * Node (cpu, wasm) and in the system Chromium (webgpu, webgl, wasm), with each row's memory
+ * high-water marks; PyTorch's step and fitness evaluation on the same architectures when
+ * Debian's python3-torch is installed. Prints a table and the target ratios, writes
+ * bench-results.json with the same rows.
  *
  * BENCH_STEPS=3 timed steps per trainer; BENCH_BROWSER=0 skips Chromium; BENCH_BACKENDS=wasm,webgl
- * keeps only those backends (on both hosts). Progress goes to stderr.
+ * keeps only those backends (on both hosts); BENCH_TORCH=0 skips PyTorch. Progress goes to stderr.
  */
 import { spawnSync } from 'node:child_process';
+import { cpus } from 'node:os';
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,14 +39,18 @@ const started = performance.now();
 const BUDGET: Budget = { steps: STEPS, stepBudgetMs: 10_000, slowStepMs: 2000 };
 const BROWSER_BACKEND_LIMIT_MS = 240_000;
 
-function torchDemoStepMs(batch: number): number | null {
+/** PyTorch's rows (scripts/bench/torch_bench.py, Debian python3-torch), or why there are none. */
+function torchRows(): BenchRow[] {
   const py = '/usr/bin/python3';
-  const script = join(root, 'scripts/bench/torch_step.py');
-  if (!existsSync(py) || !existsSync(script)) return null;
-  const r = spawnSync(py, [script, String(batch), String(STEPS)], { encoding: 'utf8', timeout: 300_000 });
-  if (r.status !== 0) return null;
-  const ms = Number(r.stdout.trim().split('\n').pop());
-  return Number.isFinite(ms) ? ms : null;
+  const script = join(root, 'scripts/bench/torch_bench.py');
+  const threads = `cpu ${cpus().length}t`;
+  return BENCH_MODELS.map((m) => {
+    if (!existsSync(py)) return skippedRow('pytorch', threads, m, 'not measured (Debian python3-torch not installed)');
+    const r = spawnSync(py, [script, m.torch, String(m.batch), String(STEPS)], { encoding: 'utf8', timeout: 600_000 });
+    if (r.status !== 0) return skippedRow('pytorch', threads, m, `failed: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`);
+    const t = JSON.parse(r.stdout.trim().split('\n').pop()!) as { stepMs: number; fitnessSeconds: number; peakRssMB: number };
+    return { ...skippedRow('pytorch', threads, m, ''), steps: STEPS, dstMs: t.stepMs, fitnessSeconds: t.fitnessSeconds, chunk: m.batch, rssMB: t.peakRssMB, note: null };
+  });
 }
 
 const rows: BenchRow[] = [];
@@ -79,11 +86,11 @@ if (browserBackends.length > 0) {
   }
 }
 
-const torchMs = torchDemoStepMs(32);
-const q = ratios(rows, torchMs);
-console.log([...tableLines(rows), '', ...ratioLines(rows, q, torchMs)].join('\n'));
+if (process.env.BENCH_TORCH !== '0') rows.push(...torchRows());
+const q = ratios(rows);
+console.log([...tableLines(rows), '', ...ratioLines(rows, q)].join('\n'));
 if (browser?.name) console.log(`browser: ${browser.name}${browser.webgpuAdapter ? `, WebGPU adapter ${browser.webgpuAdapter}` : ''}${browser.wasm ? `, ${browser.wasm}` : ''}`);
 const seconds = Math.round((performance.now() - started) / 1000);
-const json = { steps: STEPS, budget: { ...BUDGET, browserBackendLimitMs: BROWSER_BACKEND_LIMIT_MS }, rows, ratios: q, torchDemoStepMs: torchMs, browser, seconds, date: new Date().toISOString() };
+const json = { steps: STEPS, budget: { ...BUDGET, browserBackendLimitMs: BROWSER_BACKEND_LIMIT_MS }, rows, ratios: q, browser, seconds, date: new Date().toISOString() };
 writeFileSync(join(root, 'bench-results.json'), JSON.stringify(json, null, 2));
 console.log(`bench took ${seconds} s; wrote bench-results.json`);

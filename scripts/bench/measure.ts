@@ -10,9 +10,24 @@ import { loadModelFromFiles } from '../../src/engine/model/load';
 import { makeLogitsFn } from '../../src/engine/model/logits';
 import { findPrunableKernels } from '../../src/engine/model/prunable';
 import { reestimateBatchNorm } from '../../src/engine/train/bn-reestimate';
+import { paperDefaults } from '../../src/core/options';
 import { MaskedTrainer } from '../../src/engine/train/masked-trainer';
+import { stepChunks } from '../../src/engine/train/step-memory';
 import { BENCH_MODELS, skippedRow, type BenchModel, type BenchRow, type Budget, type Where } from './rows';
 import { stepFlops } from './step-flops';
+
+/** The backend's memory high-water marks now (see BenchRow), in MB. */
+function memoryNow(): Pick<BenchRow, 'heapMB' | 'gpuMB' | 'rssMB'> {
+  const mb = (bytes: number | undefined) => (bytes === undefined ? null : bytes / 2 ** 20);
+  const backend = tf.backend() as unknown as { wasm?: { HEAPU8: Uint8Array } };
+  const mem = tf.memory() as tf.MemoryInfo & { numBytesAllocatedInGPU?: number };
+  const proc = (globalThis as { process?: { memoryUsage?: () => { rss: number } } }).process;
+  return {
+    heapMB: mb(backend.wasm?.HEAPU8.buffer.byteLength),
+    gpuMB: mb(mem.numBytesAllocatedInGPU),
+    rssMB: mb(proc?.memoryUsage?.().rss),
+  };
+}
 
 /** GFLOP/s of a 512x512 by 512x512 matMul, the backend's best case, after one warm-up. */
 export async function matmulGflops(): Promise<number> {
@@ -44,11 +59,11 @@ const median = (v: number[]) => {
  * (shader compilation, XNNPACK set-up). Their steps alternate, so load from other processes on
  * the machine falls on both alike and the ratio stays meaningful.
  */
-async function timePair(dst: MaskedTrainer, plain: MaskedTrainer, model: tf.LayersModel, x: tf.Tensor, zt: tf.Tensor2D, budget: Budget) {
+async function timePair(dst: MaskedTrainer, plain: MaskedTrainer, model: tf.LayersModel, x: tf.Tensor, zt: tf.Tensor2D, budget: Budget, chunk: number) {
   const logits = makeLogitsFn(model).logits;
   const step = async (trainer: MaskedTrainer) => {
     const t0 = performance.now();
-    const loss = trainer.step({ x, teacherLogits: zt }, (xx) => logits(xx, true), { kind: 'kl-decay', temperature: 4, tau: 8, temperStudent: true }, 0.001, 1);
+    const loss = trainer.step({ x, teacherLogits: zt }, (xx) => logits(xx, true), { kind: 'kl-decay', temperature: 4, tau: 8, temperStudent: true }, 0.001, 1, chunk);
     await loss.data();
     loss.dispose();
     return performance.now() - t0;
@@ -94,13 +109,15 @@ async function benchModel(where: Where, backend: string, m: BenchModel, files: N
     const dst = new MaskedTrainer(model, kernels.map((k) => ({ variable: k.variable, spec: { kind: 'magnitude', keep: keepCount(k.summary.params, 0.5) } })), { momentum: 0.9, weightDecay: 4e-5, lambda: 5e-5 });
     // Both train the same variables; the values do not matter to the timing.
     const plain = new MaskedTrainer(model, [], { momentum: 0.9, weightDecay: 4e-5, lambda: 0 });
-    const { dstMs, denseKdMs, steps } = await timePair(dst, plain, model, x, zt, budget);
+    // Chunked as a run with the default step memory would be.
+    const { chunk } = stepChunks(model, m.batch, paperDefaults.stepMemoryMB);
+    const { dstMs, denseKdMs, steps } = await timePair(dst, plain, model, x, zt, budget, chunk);
     dst.dispose();
     plain.dispose();
     tf.dispose([x, zt]);
     return {
       where, backend, model: m.name, batch: m.batch, steps, dstMs, denseKdMs, overhead: dstMs / denseKdMs,
-      stepGflops: flops / (dstMs / 1000) / 1e9, matmulGflops: mm, fitnessSeconds: await fitnessSeconds(model, shape), note: null,
+      stepGflops: flops / (dstMs / 1000) / 1e9, matmulGflops: mm, fitnessSeconds: await fitnessSeconds(model, shape), chunk, ...memoryNow(), note: null,
     };
   } finally {
     model.dispose();

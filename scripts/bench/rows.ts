@@ -1,7 +1,7 @@
 /** The bench's rows, models and budget: plain data, shared by Node, the page and its worker without TF.js. */
 
 /** Where a row was measured. */
-export type Where = 'node' | 'chromium';
+export type Where = 'node' | 'chromium' | 'pytorch';
 
 /** One (host, backend, model) measurement; numbers are null when the row was skipped. */
 export interface BenchRow {
@@ -19,6 +19,16 @@ export interface BenchRow {
   stepGflops: number | null;
   matmulGflops: number | null;
   fitnessSeconds: number | null;
+  /** Images per forward/backward pass: the batch, or fewer where the default step memory splits it (as a run would). */
+  chunk: number | null;
+  /**
+   * Memory high-water marks after the row, in MB: the wasm heap of the backend (it only grows, so
+   * a later row includes the earlier ones' peak), WebGPU's pool of GPU buffers, and the process's
+   * resident set (Node and PyTorch; the browser does not tell a page).
+   */
+  heapMB: number | null;
+  gpuMB: number | null;
+  rssMB: number | null;
   /** Why the row has no numbers, e.g. "skipped (est. 95 s/step)". */
   note: string | null;
 }
@@ -28,12 +38,14 @@ export interface BenchModel {
   name: string;
   path: string;
   batch: number;
+  /** The model's name for scripts/bench/torch_bench.py. */
+  torch: 'demo' | 'mobilenet';
 }
 
 /** The demo CNN first: its step time decides whether the larger model is worth timing. */
 export const BENCH_MODELS: BenchModel[] = [
-  { name: 'demo CNN (CIFAR-10)', path: 'demo/cifar10/model/model.json', batch: 32 },
-  { name: 'MobileNet v1 0.25', path: 'models/mobilenet_v1_0.25_224/model.json', batch: 8 },
+  { name: 'demo CNN (CIFAR-10)', path: 'demo/cifar10/model/model.json', batch: 32, torch: 'demo' },
+  { name: 'MobileNet v1 0.25', path: 'models/mobilenet_v1_0.25_224/model.json', batch: 32, torch: 'mobilenet' },
 ];
 
 /** How long a backend may take. */
@@ -51,5 +63,5 @@ export interface Budget {
 
 /** A row with no numbers. */
 export function skippedRow(where: Where, backend: string, m: BenchModel, note: string): BenchRow {
-  return { where, backend, model: m.name, batch: m.batch, steps: 0, dstMs: null, denseKdMs: null, overhead: null, stepGflops: null, matmulGflops: null, fitnessSeconds: null, note };
+  return { where, backend, model: m.name, batch: m.batch, steps: 0, dstMs: null, denseKdMs: null, overhead: null, stepGflops: null, matmulGflops: null, fitnessSeconds: null, chunk: null, heapMB: null, gpuMB: null, rssMB: null, note };
 }

@@ -132,7 +132,8 @@ async function prune(argv: string[]): Promise<number> {
   await writeFile(join(out, 'report.json'), JSON.stringify({ ...result.report, process: { peakRssMB, wallSeconds: (performance.now() - startedAt) / 1000 } }, null, 2));
   if (cmd.events) await writeFile(resolve(cmd.events), JSON.stringify({ events, report: result.report }));
   new ProgressPrinter(log).summary(result.report);
-  log(`wall time ${((performance.now() - startedAt) / 1000).toFixed(1)} s, peak resident memory ${peakRssMB.toFixed(0)} MB`);
+  const heap = result.report.memory.heapBytes;
+  log(`wall time ${((performance.now() - startedAt) / 1000).toFixed(1)} s, peak resident memory ${peakRssMB.toFixed(0)} MB${heap !== null ? ` (wasm heap ${(heap / 2 ** 20).toFixed(0)} MB)` : ''}`);
   log(`wrote ${out}/report.json, recipe.json, masks.json, masks.bin${onnx ? `, ${onnx}` : ''} and model/`);
   session.dispose();
   return 0;

@@ -67,7 +67,7 @@ export type ProgressEvent =
   | { type: 'train-step'; step: number; totalSteps: number; epoch: number; loss: number; kl: number; tau: number; lr: number; msPerStep: number }
   | { type: 'churn'; step: number; perLayer: number[]; mean: number }
   /** Live tensors and backend bytes during training (tf.memory()), to show a leak while it happens. */
-  | { type: 'memory'; step: number; numTensors: number; numBytes: number }
+  | ({ type: 'memory'; step: number; numTensors: number; numBytes: number } & BackendMemory)
   | { type: 'eval'; step: number; metrics: Metrics; best: boolean }
   /** Validation scores (the images that choose the checkpoint and the one-shot fallback). */
   | { type: 'metrics'; which: 'dense' | 'oneShot' | 'final'; metrics: Metrics }
@@ -77,6 +77,12 @@ export type ProgressEvent =
   | { type: 'plan'; budgetSeconds: number; text: string; population: number; generations: number; epochs: number; evalsPerRun: number; estimatedSeconds: number; costs: RunCosts }
   | { type: 'warning'; message: string }
   | { type: 'log'; message: string };
+
+/** Backend memory beyond the tensors: the wasm heap's size (it only grows) and WebGPU's buffer pool, in bytes; null where none. */
+export interface BackendMemory {
+  heapBytes: number | null;
+  gpuBytes: number | null;
+}
 
 export type ProgressCallback = (event: ProgressEvent) => void;
 
@@ -173,6 +179,8 @@ export interface RunReport {
    * memory (settings.stepMemoryMB) split each batch into chunks whose gradients were summed.
    */
   trainChunk: number;
+  /** The backend's memory when the run ended: for wasm, the heap's high-water mark. */
+  memory: BackendMemory;
   stoppedEarly: string | null;
   /** Which model was returned: the trained one, or the one-shot one when training did not beat it. */
   returned: 'trained' | 'one-shot';

@@ -55,11 +55,11 @@ describe('applyEvents', () => {
   });
 
   it('folds memory readings into their own series, thinned like the others', () => {
-    const reading = (step: number): ProgressEvent => ({ type: 'memory', step, numTensors: 100 + (step % 3), numBytes: 4096 * step });
+    const reading = (step: number): ProgressEvent => ({ type: 'memory', step, numTensors: 100 + (step % 3), numBytes: 4096 * step, heapBytes: 2 ** 24, gpuBytes: null });
     const s = applyEvents(running, [...steps(1, 2), reading(1), reading(5)]);
     expect(s.memory).toEqual([
-      { step: 1, numTensors: 101, numBytes: 4096 },
-      { step: 5, numTensors: 102, numBytes: 20480 },
+      { step: 1, numTensors: 101, numBytes: 4096, heapBytes: 2 ** 24, gpuBytes: null },
+      { step: 5, numTensors: 102, numBytes: 20480, heapBytes: 2 ** 24, gpuBytes: null },
     ]);
     expect(s.train).toHaveLength(2);
     expect(applyEvents(s, steps(3, 1)).memory).toBe(s.memory);

@@ -40,6 +40,9 @@ export interface MemoryPoint {
   step: number;
   numTensors: number;
   numBytes: number;
+  /** wasm heap size (a high-water mark) and WebGPU's buffer pool, where the backend has them. */
+  heapBytes: number | null;
+  gpuBytes: number | null;
 }
 
 export interface SearchPoint {
@@ -163,7 +166,7 @@ export function applyEvents(run: RunState, events: readonly ProgressEvent[]): Ru
         churn.push({ step: e.step, mean: e.mean, perLayer: e.perLayer });
         break;
       case 'memory':
-        memory.push({ step: e.step, numTensors: e.numTensors, numBytes: e.numBytes });
+        memory.push({ step: e.step, numTensors: e.numTensors, numBytes: e.numBytes, heapBytes: e.heapBytes ?? null, gpuBytes: e.gpuBytes ?? null });
         break;
       case 'eval':
         next.evals = [

@@ -9,6 +9,7 @@ import { cosineLr } from '../../core/schedules/lr';
 import { augmentBatch } from '../data/augment';
 import { normalizeParams, toTensor } from '../data/preprocess';
 import { describeChunks } from '../../core/memory/chunks';
+import { backendMemory } from '../backend-memory';
 import { MaskedTrainer } from '../train/masked-trainer';
 import { stepChunks } from '../train/step-memory';
 import { distillKl } from '../train/objective';
@@ -159,7 +160,7 @@ export async function runDst(
         ctx.emit({ type: 'train-step', step, totalSteps: total, epoch, loss, kl, tau, lr: stepLr, msPerStep: stepTime / step });
         if (step % MEMORY_EVERY === 0 || step === 1 || step === total) {
           const mem = tf.memory();
-          ctx.emit({ type: 'memory', step, numTensors: mem.numTensors, numBytes: mem.numBytes });
+          ctx.emit({ type: 'memory', step, numTensors: mem.numTensors, numBytes: mem.numBytes, ...backendMemory() });
         }
         minLoss = Math.min(minLoss, loss);
         if (!Number.isFinite(loss)) {

@@ -7,6 +7,7 @@ import { keepCount } from '../../core/masks/magnitude';
 import { formatPattern, validateOptions, type PruneOptions } from '../../core/options';
 import { Rng } from '../../core/rng';
 import type { RunArtifacts } from '../../core/session-types';
+import { backendMemory } from '../backend-memory';
 import { splitHeldOut } from '../data/dataset';
 import type { Dataset } from '../data/types';
 import { InputError } from '../errors';
@@ -231,6 +232,7 @@ export async function runPipeline(inputs: RunInputs, o: PruneOptions, emit: Prog
       budget: budget ? budgetReport(budget) : null,
       stoppedEarly: dst.stopped,
       trainChunk: dst.chunk,
+      memory: backendMemory(),
       returned: dst.best === oneShot ? 'one-shot' : 'trained',
       bestStep: dst.best.step,
       divergence: dst.divergence,

@@ -50,8 +50,12 @@ function MemoryReadout({ data }: { data: MemoryPoint[] }) {
       data-max-tensors={r.maxTensors}
       data-min-bytes={r.minBytes}
       data-max-bytes={r.maxBytes}
+      data-heap-bytes={r.latest.heapBytes ?? undefined}
+      data-gpu-bytes={r.latest.gpuBytes ?? undefined}
     >
       Memory at step {r.latest.step}: {count(r.latest.numTensors)} tensors, {bytes(r.latest.numBytes)}
+      {r.latest.heapBytes !== null && ` · wasm heap ${bytes(r.latest.heapBytes)}`}
+      {r.latest.gpuBytes !== null && ` · GPU buffers ${bytes(r.latest.gpuBytes)}`}
       {r.settledPoints > 1 &&
         (growth === 0 && r.maxBytes === r.minBytes
           ? ` · steady since step ${MEMORY_WARMUP_STEPS}`

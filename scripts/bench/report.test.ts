@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { ratioLines, ratios, tableLines } from './report';
+import { BENCH_MODELS, skippedRow, type BenchRow } from './rows';
+
+const [demo, mobilenet] = BENCH_MODELS as [typeof BENCH_MODELS[0], typeof BENCH_MODELS[0]];
+const row = (where: BenchRow['where'], backend: string, m: typeof demo, dstMs: number, fitnessSeconds: number, denseKdMs: number | null = null): BenchRow => ({
+  ...skippedRow(where, backend, m, ''), note: null, steps: 3, dstMs, denseKdMs, overhead: denseKdMs ? dstMs / denseKdMs : null, fitnessSeconds, chunk: m.batch, heapMB: 100, gpuMB: null, rssMB: 300,
+});
+
+describe('bench ratios', () => {
+  it('take each host\'s fastest backend per model over PyTorch, step and fitness apart', () => {
+    const rows = [
+      row('node', 'wasm', demo, 60, 0.5, 55),
+      row('node', 'cpu', demo, 900, 4, 880),
+      row('chromium', 'wasm', demo, 40, 0.3, 40),
+      row('chromium', 'webgl', demo, 400, 2, 300),
+      row('node', 'wasm', mobilenet, 1500, 3),
+      row('pytorch', 'cpu 2t', demo, 20, 0.1),
+      row('pytorch', 'cpu 2t', mobilenet, 500, 0.6),
+    ];
+    const q = ratios(rows);
+    expect(q.overhead).toEqual({ 'node wasm': 60 / 55, 'node cpu': 900 / 880, 'chromium wasm': 1, 'chromium webgl': 400 / 300 });
+    expect(q.wasmOverWebgl).toBe(10);
+    const round = (v: number | null) => (v === null ? null : Math.round(v * 1e6) / 1e6);
+    expect(q.torch.map((t) => ({ ...t, step: round(t.step), fitness: round(t.fitness) }))).toEqual([
+      { model: demo.name, where: 'node', backend: 'wasm', step: 3, fitness: 5 },
+      { model: demo.name, where: 'chromium', backend: 'wasm', step: 2, fitness: 3 },
+      { model: mobilenet.name, where: 'node', backend: 'wasm', step: 3, fitness: 5 },
+    ]);
+    const lines = ratioLines(rows, q);
+    expect(lines).toContain(`vs PyTorch CPU (target <= 1.5x), ${mobilenet.name}, node wasm: step 3.00x, fitness evaluation 5.00x`);
+    expect(tableLines(rows)[1]).toMatch(/node\s+wasm\s+demo CNN \(CIFAR-10\)\s+32\s+32\s+3\s+60\s+55\s+1\.09/);
+  });
+
+  it('say when PyTorch was not measured', () => {
+    const rows = [row('node', 'wasm', demo, 60, 0.5, 55), skippedRow('pytorch', 'cpu 2t', demo, 'not measured (Debian python3-torch not installed)')];
+    expect(ratioLines(rows, ratios(rows))).toContain('PyTorch: not measured (Debian python3-torch not installed)');
+  });
+});
