@@ -4,6 +4,7 @@
  * the identity only while logits() runs (model.apply is synchronous, so nothing else sees it).
  */
 import * as tf from '@tensorflow/tfjs';
+import { installBnFolding } from './fold-bn';
 
 /** Layers that only move values around, so a softmax before them still ends the model. */
 const SHAPE_ONLY = new Set(['Reshape', 'Flatten', 'Dropout', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'SpatialDropout1D', 'SpatialDropout2D']);
@@ -52,6 +53,8 @@ export function makeLogitsFn(model: tf.LayersModel): {
   logits: (x: tf.Tensor, training: boolean) => tf.Tensor2D;
   strippedSoftmax: boolean;
 } {
+  // Inference with BN folded into the convs, training with the lean layers (same values).
+  installBnFolding(model);
   const site = findSoftmaxSite(model);
   const outShape = model.outputs[0]?.shape ?? [];
   const classes = outShape[outShape.length - 1] ?? -1;

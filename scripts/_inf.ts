@@ -1,0 +1,15 @@
+import * as tf from '@tensorflow/tfjs';
+import { loadModelFromFiles } from '../src/engine/model/load';
+import { makeLogitsFn } from '../src/engine/model/logits';
+import { setupNodeBackend } from '../src/node/backend';
+import { readModelFolder } from '../src/node/files';
+await setupNodeBackend('wasm');
+const model = await loadModelFromFiles(await readModelFolder('public/models/mobilenet_v1_0.25_224/model.json'));
+const x = tf.randomUniform([32, 224, 224, 3], -1, 1);
+const logits = makeLogitsFn(model).logits;
+const run = async () => { const y = logits(x, false); await y.data(); y.dispose(); };
+await run();
+const t0 = performance.now(); for (let i = 0; i < 3; i++) await run(); console.log('predict 32:', ((performance.now() - t0) / 3).toFixed(0), 'ms');
+const by = new Map<string, number>();
+for (const k of (await tf.profile(run)).kernels) by.set(k.name, (by.get(k.name) ?? 0) + Number(k.kernelTimeMs));
+for (const [n, ms] of [...by].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(n.padEnd(30), ms.toFixed(1));
