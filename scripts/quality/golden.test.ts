@@ -2,7 +2,10 @@
  * The studio's --preset paper against the independent PyTorch reference's golden numbers
  * (scripts/reference/golden/demo-cifar10.json), on the real demo CNN and official CIFAR-10 test
  * images: the same 400 calibration / 100 validation / 9,200 test images, the reference's
- * learning rate. The studio's test top-1 must lie within 1 point of the reference's seeds.
+ * learning rate. The studio's test top-1 (seed 1) must lie within 1 point of the reference's
+ * seeds, widened by half the studio's own seed range where it was measured
+ * (scripts/quality/studio-seeds.json): one draw of the studio carries its own noise, which a
+ * change of float rounding alone showed (the 90% case moved 0.56 points with identical math).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -11,14 +14,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/core/events';
 import { ROOT, qualityCases } from './cases';
-import { goldenFor } from './golden';
+import { goldenFor, studioSeedsFor } from './golden';
 
 /** Both demo cases (about 2 and 8 minutes on two cores); PTS_GOLDEN_CASES picks others. */
 const CHECKED = (process.env.PTS_GOLDEN_CASES ?? 'demo-2:4,demo-90').split(',');
 
 describe('--preset paper matches the independent reference', () => {
   for (const id of CHECKED) {
-    it(`${id}: test top-1 within 1 point of the reference's seeds`, () => {
+    it(`${id}: test top-1 within 1 point of the reference's seeds (plus the studio's own seed noise)`, () => {
       const c = qualityCases().find((q) => q.id === id)!;
       const golden = goldenFor(id);
       expect(golden, `no golden numbers for ${id}`).not.toBeNull();
@@ -30,10 +33,16 @@ describe('--preset paper matches the independent reference', () => {
       expect(r.status, r.stderr).toBe(0);
       const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as RunReport;
       const studio = report.test!.final.top1!;
-      console.log(`golden ${id}: studio ${(studio * 100).toFixed(2)}%, reference ${(golden!.mean * 100).toFixed(2)}% [${(golden!.min * 100).toFixed(2)}, ${(golden!.max * 100).toFixed(2)}] over ${golden!.seeds} seeds`);
+      const own = studioSeedsFor(id);
+      const margin = 0.01 + (own?.halfRange ?? 0);
+      const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
+      console.log(
+        `golden ${id}: studio ${pct(studio)}, reference ${pct(golden!.mean)} [${pct(golden!.min)}, ${pct(golden!.max)}] over ${golden!.seeds} seeds; ` +
+          `allowed [${pct(golden!.min - margin)}, ${pct(golden!.max + margin)}]${own ? ` (studio seeds ${own.values.map(pct).join(', ')})` : ''}`,
+      );
       expect(report.testImages).toBe(9200);
-      expect(studio).toBeGreaterThanOrEqual(golden!.min - 0.01);
-      expect(studio).toBeLessThanOrEqual(golden!.max + 0.01);
+      expect(studio).toBeGreaterThanOrEqual(golden!.min - margin);
+      expect(studio).toBeLessThanOrEqual(golden!.max + margin);
     }, 45 * 60_000);
   }
 });

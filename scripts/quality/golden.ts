@@ -24,3 +24,20 @@ export function goldenFor(caseId: string): GoldenTop1 | null {
   const f = g.testTop1.final;
   return { mean: f.mean, min: f.min, max: f.max, seeds: f.values.length };
 }
+
+/** The studio's own --preset paper test top-1 over several seeds (scripts/quality/studio-seeds.json). */
+export interface StudioSeeds {
+  values: number[];
+  /** Half the range of the values: the studio's own draw noise around its mean. */
+  halfRange: number;
+}
+
+const STUDIO_FILE = join(import.meta.dirname, 'studio-seeds.json');
+
+/** The studio's measured seed spread for a quality case, or null when none was measured. */
+export function studioSeedsFor(caseId: string): StudioSeeds | null {
+  if (!existsSync(STUDIO_FILE)) return null;
+  const c = (JSON.parse(readFileSync(STUDIO_FILE, 'utf8')) as { cases: Record<string, { testTop1: number[] }> }).cases[caseId];
+  if (!c || c.testTop1.length < 2) return null;
+  return { values: c.testTop1, halfRange: (Math.max(...c.testTop1) - Math.min(...c.testTop1)) / 2 };
+}
