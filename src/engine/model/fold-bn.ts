@@ -11,6 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { installLeanTraining } from '../train/lean-training';
+import type { BnInternals } from './bn-internals';
 
 interface ConvLayer {
   kernel?: tf.LayerVariable;
@@ -24,15 +25,7 @@ interface ConvLayer {
   activation?: { getClassName(): string } | null;
   call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor | tf.Tensor[];
 }
-interface BnLayer {
-  axis: number;
-  epsilon: number;
-  gamma?: tf.LayerVariable;
-  beta?: tf.LayerVariable;
-  movingMean: tf.LayerVariable;
-  movingVariance: tf.LayerVariable;
-  call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor | tf.Tensor[];
-}
+type BnLayer = BnInternals;
 
 /** Conv outputs that already carry their BN: the BN layer passes these through. */
 const folded = new WeakSet<tf.Tensor>();

@@ -1,16 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { throwIfAborted } from '../../core/abort';
+import type { BnInternals } from '../model/bn-internals';
 import { layersOfClass } from '../model/walk';
 
 /** BatchNormalization internals the re-estimation reads and writes. */
-interface BnLayer extends tf.layers.Layer {
-  axis: number;
-  epsilon: number;
-  gamma?: tf.LayerVariable;
-  beta?: tf.LayerVariable;
-  movingMean: tf.LayerVariable;
-  movingVariance: tf.LayerVariable;
-}
+type BnLayer = tf.layers.Layer & BnInternals;
 
 /**
  * Re-estimates every BatchNormalization layer's moving mean and variance (docs/method.md section 2):

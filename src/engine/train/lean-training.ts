@@ -12,18 +12,9 @@
  * up to float rounding, see lean-training.test.ts). Inference is untouched.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { BnInternals } from '../model/bn-internals';
 
-type Kwargs = Record<string, unknown>;
-interface BnLayer {
-  axis: number;
-  momentum: number;
-  epsilon: number;
-  gamma?: tf.LayerVariable;
-  beta?: tf.LayerVariable;
-  movingMean: tf.LayerVariable;
-  movingVariance: tf.LayerVariable;
-  call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[];
-}
+type BnLayer = BnInternals;
 interface ActivationHolder {
   activation?: { getClassName(): string; apply(x: tf.Tensor): tf.Tensor } | null;
 }
