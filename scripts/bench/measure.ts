@@ -11,22 +11,18 @@ import { makeLogitsFn } from '../../src/engine/model/logits';
 import { findPrunableKernels } from '../../src/engine/model/prunable';
 import { reestimateBatchNorm } from '../../src/engine/train/bn-reestimate';
 import { paperDefaults } from '../../src/core/options';
+import { backendMemory } from '../../src/engine/backend-memory';
 import { MaskedTrainer } from '../../src/engine/train/masked-trainer';
 import { stepChunks } from '../../src/engine/train/step-memory';
 import { BENCH_MODELS, skippedRow, type BenchModel, type BenchRow, type Budget, type Where } from './rows';
 import { stepFlops } from './step-flops';
 
-/** The backend's memory high-water marks now (see BenchRow), in MB. */
+/** The backend's memory high-water marks now (see BenchRow), in MB; RSS where there is a process. */
 function memoryNow(): Pick<BenchRow, 'heapMB' | 'gpuMB' | 'rssMB'> {
-  const mb = (bytes: number | undefined) => (bytes === undefined ? null : bytes / 2 ** 20);
-  const backend = tf.backend() as unknown as { wasm?: { HEAPU8: Uint8Array } };
-  const mem = tf.memory() as tf.MemoryInfo & { numBytesAllocatedInGPU?: number };
+  const mb = (bytes: number | null | undefined) => (bytes == null ? null : bytes / 2 ** 20);
+  const { heapBytes, gpuBytes } = backendMemory();
   const proc = (globalThis as { process?: { memoryUsage?: () => { rss: number } } }).process;
-  return {
-    heapMB: mb(backend.wasm?.HEAPU8.buffer.byteLength),
-    gpuMB: mb(mem.numBytesAllocatedInGPU),
-    rssMB: mb(proc?.memoryUsage?.().rss),
-  };
+  return { heapMB: mb(heapBytes), gpuMB: mb(gpuBytes), rssMB: mb(proc?.memoryUsage?.().rss) };
 }
 
 /** GFLOP/s of a 512x512 by 512x512 matMul, the backend's best case, after one warm-up. */

@@ -26,10 +26,9 @@ export function planChunks(batch: number, bytesPerImage: number, limitBytes: num
   return { chunk, passes, bytes: chunk * bytesPerImage };
 }
 
-/** "batch 64 in 4 chunks of 16 (about 470 MB each, limit 512 MB)", for the run's log. */
+/** The run's log line for a batch that `plan` splits (passes > 1). */
 export function describeChunks(batch: number, plan: ChunkPlan, limitMB: number): string {
   const mb = Math.round(plan.bytes / 2 ** 20);
-  if (plan.passes === 1) return `Training batch ${batch}: about ${mb} MB of activations per step, within the ${limitMB} MB step memory.`;
   return (
     `Training batch ${batch} would need about ${Math.round((batch * plan.bytes) / plan.chunk / 2 ** 20)} MB of activations per step, over the ${limitMB} MB step memory: ` +
     `each step runs ${plan.passes} chunks of up to ${plan.chunk} images (about ${mb} MB each) and sums their gradients. ` +

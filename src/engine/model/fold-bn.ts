@@ -12,6 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { installLeanTraining } from '../train/lean-training';
 import type { BnInternals } from './bn-internals';
+import { leafLayers } from './kernels';
 
 interface ConvLayer {
   kernel?: tf.LayerVariable;
@@ -25,26 +26,20 @@ interface ConvLayer {
   activation?: { getClassName(): string } | null;
   call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor | tf.Tensor[];
 }
-type BnLayer = BnInternals;
 
 /** Conv outputs that already carry their BN: the BN layer passes these through. */
 const folded = new WeakSet<tf.Tensor>();
 
 /** BN layers whose call is the one installed here (another hook replacing it turns the fold off). */
-const foldedCall = new WeakMap<object, BnLayer['call']>();
+const foldedCall = new WeakMap<object, BnInternals['call']>();
 
 const installed = new WeakSet<object>();
-
-/** True when `t` came out of a folded conv (its BN is already applied). */
-export function isFoldedOutput(t: tf.Tensor): boolean {
-  return folded.has(t);
-}
 
 function onlyConsumerIsBn(layer: tf.layers.Layer): tf.layers.Layer | null {
   if (layer.inboundNodes.length !== 1 || layer.outboundNodes.length !== 1) return null;
   const next = layer.outboundNodes[0]!.outboundLayer;
   if (next.getClassName() !== 'BatchNormalization' || next.inboundNodes.length !== 1) return null;
-  const bn = next as unknown as BnLayer;
+  const bn = next as unknown as BnInternals;
   // Channels-last only: the BN's axis is the conv's output channel axis.
   if (bn.axis !== -1 && bn.axis !== 3) return null;
   return next;
@@ -59,7 +54,7 @@ function foldable(layer: tf.layers.Layer): boolean {
 }
 
 /** The fused conv of `conv` with `bn` folded in, on input x. */
-function foldedConv(layer: tf.layers.Layer, conv: ConvLayer, bn: BnLayer, x: tf.Tensor4D): tf.Tensor4D {
+function foldedConv(layer: tf.layers.Layer, conv: ConvLayer, bn: BnInternals, x: tf.Tensor4D): tf.Tensor4D {
   return tf.tidy(() => {
     const variance = bn.movingVariance.read();
     const scale = tf.mul(tf.rsqrt(tf.add(variance, bn.epsilon)), bn.gamma ? bn.gamma.read() : 1);
@@ -85,20 +80,16 @@ function foldedConv(layer: tf.layers.Layer, conv: ConvLayer, bn: BnLayer, x: tf.
  */
 export function installBnFolding(model: tf.LayersModel): void {
   installLeanTraining(model);
-  for (const layer of model.layers) {
-    if (layer instanceof tf.LayersModel) {
-      installBnFolding(layer);
-      continue;
-    }
+  for (const layer of leafLayers(model)) {
     if (installed.has(layer) || !foldable(layer)) continue;
     const next = onlyConsumerIsBn(layer);
     if (!next) continue;
     installed.add(layer);
     const conv = layer as unknown as ConvLayer;
-    const bn = next as unknown as BnLayer;
+    const bn = next as unknown as BnInternals;
     const ownConv = conv.call.bind(conv);
     const ownBn = bn.call.bind(bn);
-    const bnCall: BnLayer['call'] = (inputs, kwargs) => {
+    const bnCall: BnInternals['call'] = (inputs, kwargs) => {
       const x = Array.isArray(inputs) ? inputs[0]! : inputs;
       // A fresh handle on the same data (TF.js's Identity shares the buffer).
       if (!kwargs?.['training'] && folded.has(x)) return tf.clone(x);

@@ -13,8 +13,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BnInternals } from '../model/bn-internals';
+import { leafLayers } from '../model/kernels';
 
-type BnLayer = BnInternals;
 interface ActivationHolder {
   activation?: { getClassName(): string; apply(x: tf.Tensor): tf.Tensor } | null;
 }
@@ -77,12 +77,12 @@ export function reluTraining(x: tf.Tensor, cap: number | null): tf.Tensor {
 const patched = new WeakSet<object>();
 
 /** True when a BN layer normalises over every axis but the last (NHWC and dense layers). */
-function lastAxis(layer: BnLayer, rank: number): boolean {
+function lastAxis(layer: BnInternals, rank: number): boolean {
   return layer.axis === -1 || layer.axis === rank - 1;
 }
 
 function patchBatchNorm(layer: tf.layers.Layer): void {
-  const bn = layer as unknown as BnLayer;
+  const bn = layer as unknown as BnInternals;
   const own = bn.call.bind(bn);
   bn.call = (inputs, kwargs) => {
     const x = Array.isArray(inputs) ? inputs[0]! : inputs;
@@ -124,17 +124,12 @@ function patchActivation(layer: tf.layers.Layer): void {
   }) as ActivationHolder['activation'];
 }
 
-/** The layers of `model`, nested models included. */
-function allLayers(model: tf.LayersModel): tf.layers.Layer[] {
-  return model.layers.flatMap((l) => (l instanceof tf.LayersModel ? allLayers(l) : [l]));
-}
-
 /**
  * Puts the lean training forms in place on `model`'s BatchNormalization layers and relu/relu6
  * activations (idempotent). Inference calls run exactly as before.
  */
 export function installLeanTraining(model: tf.LayersModel): void {
-  for (const layer of allLayers(model)) {
+  for (const layer of leafLayers(model)) {
     if (patched.has(layer)) continue;
     patched.add(layer);
     if (layer.getClassName() === 'BatchNormalization') patchBatchNorm(layer);

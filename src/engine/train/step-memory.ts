@@ -5,24 +5,21 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { planChunks, type ChunkPlan } from '../../core/memory/chunks';
+import { leafLayers } from '../model/kernels';
 
 /**
  * Bytes per image for every float of layer output. With the lean training layers
  * (lean-training.ts) a conv-BN-activation block keeps two of its three outputs and holds one
  * gradient per output, and the backward pass briefly needs a few more of its largest: measured
- * on MobileNet v1 0.25 (wasm heap growth of 36 MB per image of batch, 15 MB of layer outputs)
- * and the demo CNN, 2.4 to 2.6; 3 leaves room for the allocator.
+ * on MobileNet v1 0.25 (wasm heap growth of 36 MB per image of batch, 14.4 MB of layer
+ * outputs), 2.5; 3 leaves room for the allocator.
  */
 const BYTES_PER_OUTPUT_FLOAT = 4 * 3;
 
 /** Floats one image produces across every layer's output (nested models included). */
 export function outputFloatsPerImage(model: tf.LayersModel): number {
   let total = 0;
-  for (const layer of model.layers) {
-    if (layer instanceof tf.LayersModel) {
-      total += outputFloatsPerImage(layer);
-      continue;
-    }
+  for (const layer of leafLayers(model)) {
     if (layer.getClassName() === 'InputLayer') continue;
     const shapes = layer.outputShape;
     const list = (Array.isArray(shapes[0]) ? shapes : [shapes]) as (number | null)[][];
