@@ -12,6 +12,7 @@ import {
   type Preprocess,
   type PruneOptions,
 } from '../core/options';
+import { defaultSearchWorkers } from '../node/fitness-workers';
 
 /** Parsed command line of `pts-studio prune`. */
 export interface PruneCommand {
@@ -36,6 +37,8 @@ export interface PruneCommand {
   resume: string | null;
   /** Whether --batch was given (a resumed run may change only the batch size). */
   batchGiven: boolean;
+  /** Worker threads that evaluate search genomes beside the main thread (0: none). */
+  searchWorkers: number;
 }
 
 export const HELP = `pts-studio prune: post-training sparsity (UniPTS) on a TF.js layers model
@@ -76,6 +79,11 @@ Memory:
   --step-memory <MB>      most memory a training step's activations may take (default
                           ${cliDefaults.stepMemoryMB}; 0 = no limit). A batch estimated above it trains in
                           chunks that fit, their gradients summed (the update stays the batch's)
+
+Speed:
+  --search-workers <n>    worker threads that evaluate search genomes beside the main thread
+                          (default ${defaultSearchWorkers()}: one per core beyond the first, at most 7; 0 = none).
+                          The search's result does not depend on it
 
 Method (defaults: docs/method.md; --preset paper for the reference recipe's schedule):
   --sparsity <P>          target global sparsity in (0, 1) (default ${cliDefaults.sparsity})
@@ -146,6 +154,7 @@ export function parsePrune(argv: string[]): PruneCommand & { preprocessGiven: bo
       preprocess: { type: 'string' }, 'keep-first-dense': { type: 'boolean' }, 'keep-last-dense': { type: 'boolean' },
       'no-augment': { type: 'boolean' }, preset: { type: 'string' }, seed: { type: 'string' }, quiet: { type: 'boolean' },
       backend: { type: 'string' }, unlabelled: { type: 'boolean' }, events: { type: 'string' },
+      'search-workers': { type: 'string' },
     },
   });
   if (!values.model && !values.resume) throw new Error('--model <model.json> is required (see --help)');
@@ -182,6 +191,10 @@ export function parsePrune(argv: string[]): PruneCommand & { preprocessGiven: bo
   if (values['no-augment']) o.augment = false;
   o.parents = Math.min(o.parents, o.population);
   const calibCount = num(values['calib-count'], 'calib-count') ?? 0;
+  const searchWorkers = num(values['search-workers'], 'search-workers') ?? defaultSearchWorkers();
+  if (!Number.isInteger(searchWorkers) || searchWorkers < 0 || searchWorkers > 64) {
+    throw new Error(`--search-workers must be a whole number from 0 to 64; got ${values['search-workers']}`);
+  }
   if (values['val-images'] && values['eval-images']) throw new Error('--eval-images is the old name of --val-images: give one of them');
   return {
     model: values.model ?? '',
@@ -199,5 +212,6 @@ export function parsePrune(argv: string[]): PruneCommand & { preprocessGiven: bo
     preprocessGiven: values.preprocess !== undefined,
     unlabelled: values.unlabelled ?? false,
     events: values.events ?? null,
+    searchWorkers,
   };
 }

@@ -10,6 +10,7 @@ import { errorMessage } from '../engine/errors';
 import { WEIGHTS_FILE } from '../engine/export/export-model';
 import { StudioSession } from '../engine/session';
 import { setupNodeBackend } from '../node/backend';
+import { nodeFitnessWorkers } from '../node/fitness-workers';
 import { decodeNode } from '../node/decode';
 import { readModelFiles, writeOnnxModel } from './model-files';
 import { folderNamer, readImageFolder, readTeachableLabels } from './inputs';
@@ -109,6 +110,7 @@ async function prune(argv: string[]): Promise<number> {
       split ?? undefined,
       {
         ...(resumed ? { resume: resumed.checkpoint } : {}),
+        ...(cmd.searchWorkers > 0 ? { searchWorkers: (files) => nodeFitnessWorkers(files, cmd.searchWorkers, tf.getBackend()) } : {}),
         onCheckpoint: async (c) => {
           await writeCheckpoint(out, c);
           saved = true;

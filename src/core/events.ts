@@ -93,6 +93,8 @@ export interface Timings {
   msPerStep: number;
   /** Mean wall time of one search fitness evaluation. */
   fitnessSeconds: number;
+  /** Fitness evaluations the search ran side by side (1: one at a time; absent in older reports). */
+  searchParallel?: number;
   totalSeconds: number;
 }
 

@@ -17,6 +17,7 @@ import { withOnnxExport } from './onnx/session-export';
 import { onnxSummary } from './onnx/summary';
 import { summarizeModel } from './model/prunable';
 import { runPipeline } from './pipeline/run';
+import type { FitnessWorkerFactory } from './pipeline/fitness';
 
 export interface SessionDeps {
   decode: ImageDecoder;
@@ -36,15 +37,23 @@ function modelName(files: NamedBytes[]): string {
   return parts.length > 1 ? parts[parts.length - 2]! : 'model';
 }
 
-/** A run's checkpoints: one to continue from, where new ones go, how often. */
+/** A run's checkpoints (one to continue from, where new ones go, how often) and its search workers. */
 export interface RunCheckpoints {
   resume?: RunCheckpoint;
   onCheckpoint?: (c: RunCheckpoint) => void | Promise<void>;
   checkpointMs?: number;
+  /** Starts workers for the search, given the files of the loaded model (see pipeline/fitness.ts). */
+  searchWorkers?: (modelFiles: NamedBytes[]) => FitnessWorkerFactory;
+}
+
+function withoutWorkers({ searchWorkers: _, ...rest }: RunCheckpoints): Omit<RunCheckpoints, 'searchWorkers'> {
+  return rest;
 }
 
 export class StudioSession {
   private model: tf.LayersModel | null = null;
+  /** The loaded model's files (search workers load their own copy from them). */
+  private files: NamedBytes[] = [];
   private summary: ModelSummary | null = null;
   private onnx: OnnxSource | null = null;
   private dataset: Dataset | null = null;
@@ -73,6 +82,7 @@ export class StudioSession {
     }
     this.model?.dispose();
     this.model = model;
+    this.files = files;
     this.summary = summary;
     this.onnx = onnx;
     const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : 1));
@@ -154,7 +164,8 @@ export class StudioSession {
     try {
       const result = await runPipeline(
         {
-          model: this.model, ds: this.dataset, backend: this.deps.backend, keys: { ...this.keys }, ...checkpoints,
+          model: this.model, ds: this.dataset, backend: this.deps.backend, keys: { ...this.keys }, ...withoutWorkers(checkpoints),
+          ...(checkpoints.searchWorkers ? { fitnessWorkers: checkpoints.searchWorkers(this.files) } : {}),
           ...(split ? { split } : {}), ...(this.testSet ? { test: this.testSet } : {}), ...(startedAt !== undefined ? { startedAt } : {}),
         },
         options,

@@ -83,6 +83,31 @@ describe('evolutionarySearch', () => {
     expect(calls).toBe(7);
   });
 
+  it('with concurrency scores the same genomes once each and returns the same result, calls overlapping', async () => {
+    const run = async (concurrency: number) => {
+      const calls: string[] = [];
+      let live = 0;
+      let most = 0;
+      // Unequal delays finish calls out of order; the result must not depend on that.
+      const slow = async (g: number[]) => {
+        calls.push(g.join(','));
+        most = Math.max(most, ++live);
+        await new Promise((r) => setTimeout(r, (calls.length * 7) % 5));
+        live--;
+        return toy(g);
+      };
+      const result = await evolutionarySearch({ ...defaults, generations: 6, concurrency }, slow);
+      return { result, calls, most };
+    };
+    const one = await run(1);
+    const three = await run(3);
+    expect(one.most).toBe(1);
+    expect(three.most).toBe(3);
+    expect(three.result).toEqual(one.result);
+    expect([...three.calls].sort()).toEqual([...one.calls].sort());
+    expect(new Set(three.calls).size).toBe(three.calls.length);
+  });
+
   it('rejects impossible settings', async () => {
     await expect(evolutionarySearch({ ...defaults, parents: 30 }, toy)).rejects.toThrow();
     await expect(evolutionarySearch({ ...defaults, genes: 0 }, toy)).rejects.toThrow();

@@ -23,6 +23,12 @@ export interface SearchSettings {
   seed: number;
   /** Asked after each generation: true ends the search there with the fittest genome so far. */
   shouldStop?: () => boolean;
+  /**
+   * Fitness calls a generation may have in flight at once (default 1), for a fitness function
+   * that spreads them over workers. The result does not depend on it: a generation's genomes are
+   * bred before any is scored, and each distinct genome is still scored once.
+   */
+  concurrency?: number;
 }
 
 /** What one generation reports. */
@@ -98,16 +104,44 @@ export async function evolutionarySearch(
   const cache = new Map<string, number>();
   let evaluations = 0;
 
-  const score = async (genome: number[]): Promise<Scored> => {
-    throwIfAborted(signal);
-    const key = keyOf(genome);
-    let f = cache.get(key);
-    if (f === undefined) {
-      f = await fitness(genome.slice());
-      evaluations++;
-      cache.set(key, f);
+  const pending = new Map<string, Promise<number>>();
+  const fitnessOf = (key: string, genome: number[]): Promise<number> => {
+    const known = cache.get(key);
+    if (known !== undefined) return Promise.resolve(known);
+    let p = pending.get(key);
+    if (!p) {
+      p = fitness(genome.slice()).then((f) => {
+        evaluations++;
+        cache.set(key, f);
+        pending.delete(key);
+        return f;
+      });
+      pending.set(key, p);
     }
-    return { genome, key, fitness: f };
+    return p;
+  };
+
+  /** Scores a generation, at most `concurrency` fitness calls at a time, in candidate order. */
+  const scoreAll = async (genomes: number[][]): Promise<Scored[]> => {
+    const width = Math.max(1, Math.floor(settings.concurrency ?? 1));
+    const keys = genomes.map(keyOf);
+    const results: Promise<number>[] = [];
+    const inFlight = new Set<Promise<unknown>>();
+    for (let i = 0; i < genomes.length; i++) {
+      while (inFlight.size >= width) await Promise.race(inFlight);
+      throwIfAborted(signal);
+      const p = fitnessOf(keys[i]!, genomes[i]!);
+      results.push(p);
+      if (!cache.has(keys[i]!)) {
+        const settled: Promise<boolean> = p.then(
+          () => inFlight.delete(settled),
+          () => inFlight.delete(settled),
+        );
+        inFlight.add(settled);
+      }
+    }
+    const fitnesses = await Promise.all(results);
+    return genomes.map((genome, i) => ({ genome, key: keys[i]!, fitness: fitnesses[i]! }));
   };
 
   // As in the authors' code, a generation is floor(population / 2) crossover children (the first
@@ -139,8 +173,7 @@ export async function evolutionarySearch(
   while (candidates.length < population) candidates.push(random());
   for (let generation = 0; generation <= generations; generation++) {
     if (generation > 0) candidates = breed(elite);
-    const scored: Scored[] = [];
-    for (const genome of candidates) scored.push(await score(genome));
+    const scored = await scoreAll(candidates);
     elite = fittest([...elite, ...scored], parents);
     const best = elite[0]!;
     const result: GenerationResult = {

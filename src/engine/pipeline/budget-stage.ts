@@ -9,6 +9,7 @@ import { evalBatch, reestimate, type RunContext } from './context';
 import { heuristicTargets, maskSpecOf, type LayerTarget } from './plan';
 import { applyOneShotMasks, fitnessImagesOf, searches } from './search-stage';
 import { disposeAll, restore, snapshot } from './weights';
+import type { FitnessRunner } from './fitness';
 
 /** Seconds the export phase is given in an estimate (sizes, gzip, a short latency check). */
 const EXPORT_SECONDS = 5;
@@ -42,20 +43,23 @@ async function timed(f: () => Promise<unknown>): Promise<number> {
  * evaluation and a DST step (each once to warm up, then measured). The model's weights are put
  * back afterwards.
  */
-export async function measureCosts(ctx: RunContext, targets: LayerTarget[], testImages: number, search: boolean): Promise<RunCosts> {
+export async function measureCosts(ctx: RunContext, targets: LayerTarget[], testImages: number, search: boolean, runner?: FitnessRunner): Promise<RunCosts> {
   const o = ctx.options;
   const before = snapshot(ctx.model);
   try {
-    applyOneShotMasks(ctx, targets, heuristicTargets('uniform', ctx.layers, ctx.denseKernels, targets, o.sparsity));
+    const uniform = heuristicTargets('uniform', ctx.layers, ctx.denseKernels, targets, o.sparsity);
+    applyOneShotMasks(ctx, targets, uniform);
     const images = fitnessImagesOf(ctx);
-    const bnOnce = () => timed(() => reestimate(ctx, o.seed + 29));
+    // As the search runs it: the first call builds the kept noisy batches, the timed one re-uses them.
+    const bnOnce = () => timed(() => reestimate(ctx, o.seed + 29, search));
     const predictOnce = () => timed(() => predictLogits(ctx.logits, ctx.ds, images, o.preprocess, evalBatch(ctx), ctx.signal));
     // Once to warm up (kernels compile on first use), once measured.
     await bnOnce();
     await predictOnce();
     const bn = await bnOnce();
     const perImage = (await predictOnce()) / Math.max(images.length, 1);
-    const fitness = search ? bn + perImage * images.length : 0;
+    let fitness = search ? bn + perImage * images.length : 0;
+    if (search && runner && runner.width > 1) fitness = await parallelFitness(ctx, runner, uniform, fitness);
     const evaluation = bn + perImage * ctx.heldOut.length;
     const step = await timeSteps(ctx, targets);
     // One-shot and final scoring are one evaluation each; the test set is scored three times.
@@ -65,6 +69,22 @@ export async function measureCosts(ctx: RunContext, targets: LayerTarget[], test
     restore(ctx.model, before);
     disposeAll(before);
   }
+}
+
+/**
+ * Seconds per fitness evaluation when `runner` has workers: a round of `width` evaluations side
+ * by side, timed after a round that warms the workers up, over `width`. Workers that do not beat
+ * one evaluation at a time (`single` seconds) by 10% are stopped, and `single` is returned.
+ */
+async function parallelFitness(ctx: RunContext, runner: FitnessRunner, uniform: number[], single: number): Promise<number> {
+  const width = runner.width;
+  const round = () => timed(() => Promise.all(Array.from({ length: width }, () => runner.evaluate(uniform))));
+  await round();
+  const each = (await round()) / width;
+  if (each < 0.9 * single) return each;
+  await runner.dropWorkers();
+  ctx.emit({ type: 'log', message: `Search: ${width} evaluations side by side took ${each.toFixed(2)} s each against ${single.toFixed(2)} s one at a time, so the workers are stopped.` });
+  return single;
 }
 
 /** Mean seconds of a DST step at the run's batch size (a throwaway trainer at lr 0). */
@@ -98,11 +118,11 @@ async function timeSteps(ctx: RunContext, targets: LayerTarget[]): Promise<numbe
 }
 
 /** The options a budget allows, and the plan behind them; emits the plan as a log line. */
-export async function planRun(ctx: RunContext, targets: LayerTarget[], testImages: number, startedAt: number): Promise<{ options: PruneOptions; budget: Budget }> {
+export async function planRun(ctx: RunContext, targets: LayerTarget[], testImages: number, startedAt: number, runner?: FitnessRunner): Promise<{ options: PruneOptions; budget: Budget }> {
   const o = ctx.options;
   const seconds = o.budgetMinutes * 60;
   const search = searches(ctx, targets);
-  const costs = await measureCosts(ctx, targets, testImages, search);
+  const costs = await measureCosts(ctx, targets, testImages, search, runner);
   const plan = planBudget({
     seconds: seconds - (performance.now() - startedAt) / 1000,
     costs,

@@ -10,7 +10,7 @@ import type { RunArtifacts } from '../../core/session-types';
 import { backendMemory } from '../backend-memory';
 import { splitHeldOut } from '../data/dataset';
 import type { Dataset } from '../data/types';
-import { InputError } from '../errors';
+import { errorMessage, InputError } from '../errors';
 import { labelsOf, predictLogits } from '../eval/evaluate';
 import { exportLayersModel, exportMasks } from '../export/export-model';
 import { packNm } from '../../core/deploy/packed';
@@ -19,10 +19,11 @@ import { cloneModel } from '../model/clone';
 import { findPrunableKernels } from '../model/prunable';
 import { makeLogitsFn } from '../model/logits';
 import { layersOfClass } from '../model/walk';
-import { evalBatch, reestimate, scoreHeldOut, type RunContext } from './context';
+import { evalBatch, reestimate, releaseBnInputs, scoreHeldOut, type RunContext } from './context';
 import { runDst, type Checkpoint } from './dst-stage';
-import { heuristicTargets, patternLabel, patternTargets } from './plan';
-import { applyOneShotMasks, chooseDistribution } from './search-stage';
+import { heuristicTargets, patternLabel, patternTargets, type LayerTarget } from './plan';
+import { applyOneShotMasks, chooseDistribution, searches } from './search-stage';
+import { buildFitnessSetup, FitnessRunner, type FitnessWorkerFactory, type FitnessWorkers } from './fitness';
 import { buildRecipe } from './recipe';
 import { disposeAll, readKernels, restore, snapshot } from './weights';
 import type { RunCheckpoint } from '../../core/checkpoint';
@@ -51,6 +52,8 @@ export interface RunInputs {
   onCheckpoint?: (c: RunCheckpoint) => void | Promise<void>;
   /** Least wall time between two training checkpoints (default 30 s; evaluations also save). */
   checkpointMs?: number;
+  /** Starts workers that evaluate search genomes beside the run's own thread (the CLI's worker threads). */
+  fitnessWorkers?: FitnessWorkerFactory;
 }
 
 /** Images per class under which the calibration set is called small (docs/method.md, lessons). */
@@ -79,6 +82,8 @@ export async function runPipeline(inputs: RunInputs, o: PruneOptions, emit: Prog
   const warnings: string[] = [];
   let oneShotWeights: tf.Tensor[] | null = null;
   let bestWeights: tf.Tensor[] | null = null;
+  let context: RunContext | null = null;
+  let runner: FitnessRunner | null = null;
   try {
     const split = resume?.split ?? inputs.split ?? splitHeldOut(ds.count, o.heldOut, o.seed, ds.labels);
     let heldOut = split.heldOut;
@@ -93,7 +98,7 @@ export async function runPipeline(inputs: RunInputs, o: PruneOptions, emit: Prog
       );
     }
     warnings.forEach((message) => emit({ type: 'warning', message }));
-    const ctx: RunContext = {
+    const ctx: RunContext = (context = {
       model, teacher, ds, classes, layers, kernels, warnings, emit, signal, options: o,
       logits: makeLogitsFn(model).logits,
       teacherLogits: makeLogitsFn(teacher).logits,
@@ -103,7 +108,7 @@ export async function runPipeline(inputs: RunInputs, o: PruneOptions, emit: Prog
       denseHeldOutLogits: new Float32Array(0),
       rng: new Rng(o.seed),
       hasBatchNorm: layersOfClass(model, 'BatchNormalization').length > 0,
-    };
+    });
 
     phase('dense-eval', `Scoring the dense model on ${heldOut.length} held-out images`);
     ctx.denseHeldOutLogits = await predictLogits(ctx.teacherLogits, ds, heldOut, o.preprocess, evalBatch(ctx), signal);
@@ -111,12 +116,13 @@ export async function runPipeline(inputs: RunInputs, o: PruneOptions, emit: Prog
     emit({ type: 'metrics', which: 'dense', metrics: denseMetrics });
 
     const targets = patternTargets(layers, o);
+    if (!resume && searches(ctx, targets)) runner = await startFitness(ctx, targets, inputs.fitnessWorkers);
     let budget: Budget | null = null;
     if (resume?.planned) {
       ctx.options = { ...resume.planned, batchSize: o.batchSize };
     } else if (o.budgetMinutes > 0) {
       phase('search', `Timing a training step and a fitness evaluation to fit the ${o.budgetMinutes}-minute budget`);
-      const planned = await planRun(ctx, targets, inputs.test?.count ?? 0, startedAt);
+      const planned = await planRun(ctx, targets, inputs.test?.count ?? 0, startedAt, runner ?? undefined);
       ctx.options = planned.options;
       budget = planned.budget;
     }
@@ -130,7 +136,11 @@ export async function runPipeline(inputs: RunInputs, o: PruneOptions, emit: Prog
       }));
     const dist = resume
       ? { sparsities: resume.sparsities, history: resume.search, searchSeconds: resume.searchSeconds, fitnessSeconds: resume.fitnessSeconds }
-      : await chooseDistribution(ctx, targets, budget ? searchDeadline(budget) : undefined);
+      : await chooseDistribution(ctx, targets, budget ? searchDeadline(budget) : undefined, runner ?? undefined);
+    // The workers' memory goes back before training.
+    await runner?.close();
+    runner = null;
+    releaseBnInputs(ctx);
     if (resume) emit({ type: 'log', message: 'Resumed: the saved distribution is used, no new search.' });
     emit({ type: 'layers', layers: layerReport(dist.sparsities, dist.sparsities) });
 
@@ -243,6 +253,7 @@ export async function runPipeline(inputs: RunInputs, o: PruneOptions, emit: Prog
         trainSeconds: dst.trainSeconds,
         msPerStep: dst.msPerStep,
         fitnessSeconds: dist.fitnessSeconds,
+        searchParallel: 'parallel' in dist ? dist.parallel : 1,
         totalSeconds: (performance.now() - t0) / 1000,
       },
       calibrationImages: ctx.calib.length,
@@ -264,12 +275,37 @@ export async function runPipeline(inputs: RunInputs, o: PruneOptions, emit: Prog
       report,
     };
   } finally {
+    await runner?.close().catch(() => undefined);
+    if (context) releaseBnInputs(context);
     restore(model, dense);
     disposeAll(dense);
     disposeAll(oneShotWeights);
     disposeAll(bestWeights);
     teacher.dispose();
   }
+}
+
+/**
+ * The search's fitness runner: the run's own model, plus the host's workers when it offers them
+ * and they start (else a warning, and the search runs on this thread alone).
+ */
+async function startFitness(ctx: RunContext, targets: LayerTarget[], factory?: FitnessWorkerFactory): Promise<FitnessRunner> {
+  const setup = await buildFitnessSetup(ctx, targets);
+  let workers: FitnessWorkers | null = null;
+  if (factory) {
+    try {
+      workers = await factory(ctx.ds, setup);
+    } catch (e) {
+      const message = `Search workers could not start (${errorMessage(e)}); the search runs on this thread alone.`;
+      ctx.warnings.push(message);
+      ctx.emit({ type: 'warning', message });
+    }
+  }
+  return new FitnessRunner(ctx, setup, workers, (why) => {
+    const message = `A search worker stopped (${why}); the search goes on on this thread alone.`;
+    ctx.warnings.push(message);
+    ctx.emit({ type: 'warning', message });
+  });
 }
 
 /** Share of its planned time the search may run over before it stops at a generation's end. */

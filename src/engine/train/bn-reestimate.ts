@@ -7,6 +7,14 @@ import { layersOfClass } from '../model/walk';
 type BnLayer = tf.layers.Layer & BnInternals;
 
 /**
+ * Batch `x` plus the re-estimation's Gaussian noise (std `noiseStd`, seeded), or `x` itself
+ * when the noise is off. Batch k of a re-estimation seeded s uses seed s + k.
+ */
+export function withBnNoise(x: tf.Tensor, noiseStd: number, seed: number): tf.Tensor {
+  return noiseStd > 0 ? tf.add(x, tf.randomNormal(x.shape, 0, noiseStd, 'float32', seed)) : x;
+}
+
+/**
  * Re-estimates every BatchNormalization layer's moving mean and variance (docs/method.md section 2):
  * runs the model with each BN normalising by its batch statistics (so later layers see what they
  * would in training) on the given batches plus Gaussian noise, and sets
@@ -30,11 +38,16 @@ export async function reestimateBatchNorm(
     layer.call = function (inputs, kwargs) {
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor;
       const acc = sums[i]!;
-      tf.tidy(() => {
+      // Training-mode normalisation, written out: the model runs in inference mode, where the
+      // layers executor frees each activation once the next layer has read it (in training mode it
+      // keeps them all for a gradient nobody takes; 0.9 GB for MobileNet at batch 64). One
+      // moments() serves both the running sums and the normalisation.
+      return tf.tidy(() => {
         const axis = layer.axis >= 0 ? layer.axis : layer.axis + x.rank;
         const axes = [...Array(x.rank).keys()].filter((a) => a !== axis);
         const n = axes.reduce((p, a) => p * x.shape[a]!, 1);
-        const { mean, variance } = tf.moments(x, axes);
+        const shape = x.shape.map((d, a) => (a === axis ? d : 1));
+        const { mean, variance } = tf.moments(x, axes, true);
         const unbiased = tf.mul(variance, n / Math.max(n - 1, 1));
         const nextMean = acc.mean ? tf.add(acc.mean, mean) : mean;
         const nextVar = acc.variance ? tf.add(acc.variance, unbiased) : unbiased;
@@ -42,15 +55,6 @@ export async function reestimateBatchNorm(
         acc.variance?.dispose();
         acc.mean = tf.keep(nextMean);
         acc.variance = tf.keep(nextVar);
-      });
-      // Training-mode normalisation, written out: the model runs in inference mode, where the
-      // layers executor frees each activation once the next layer has read it (in training mode it
-      // keeps them all for a gradient nobody takes; 0.9 GB for MobileNet at batch 64).
-      return tf.tidy(() => {
-        const axis = layer.axis >= 0 ? layer.axis : layer.axis + x.rank;
-        const axes = [...Array(x.rank).keys()].filter((a) => a !== axis);
-        const shape = x.shape.map((d, a) => (a === axis ? d : 1));
-        const { mean, variance } = tf.moments(x, axes, true);
         const param = (v: tf.LayerVariable | undefined) => (v ? tf.reshape(v.read(), shape) : undefined);
         return tf.batchNorm(x, mean, variance, param(layer.beta), param(layer.gamma), layer.epsilon);
       });
@@ -62,8 +66,7 @@ export async function reestimateBatchNorm(
       try {
         throwIfAborted(signal);
         tf.tidy(() => {
-          const noisy = noiseStd > 0 ? tf.add(x, tf.randomNormal(x.shape, 0, noiseStd, 'float32', seed + count)) : x;
-          model.apply(noisy, { training: false });
+          model.apply(withBnNoise(x, noiseStd, seed + count), { training: false });
         });
       } finally {
         x.dispose();
@@ -85,8 +88,8 @@ export async function reestimateBatchNorm(
     const acc = sums[i]!;
     if (acc.mean && acc.variance && count > 0) {
       tf.tidy(() => {
-        layer.movingMean.write(tf.div(acc.mean!, count));
-        layer.movingVariance.write(tf.div(acc.variance!, count));
+        layer.movingMean.write(tf.reshape(tf.div(acc.mean!, count), [-1]));
+        layer.movingVariance.write(tf.reshape(tf.div(acc.variance!, count), [-1]));
       });
     }
     acc.mean?.dispose();
