@@ -13,6 +13,8 @@ import { selectBackend } from './backend-select';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint-store';
 import { debugApi } from './debug-api';
 import { requestWasmThreads } from './wasm-setup';
+import { browserSearchWorkers, defaultBrowserSearchWorkers } from './search-workers';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { decodeBrowser } from './decode-browser';
 import { EventBatcher } from './event-batcher';
 import { releaseGpuPool } from './gpu-pool';
@@ -58,10 +60,19 @@ export interface RunExtras {
   resume?: boolean;
   /** Least time between two training checkpoints, ms. */
   checkpointMs?: number;
+  /** Search workers beside this one (the page's ?searchWorkers=; default: defaultBrowserSearchWorkers). Runs on wasm only. */
+  searchWorkers?: number;
 }
 
 /** What the page hears of each checkpoint: stored at `step`, or the storage refused it (nothing more is saved for the run). */
 export type CheckpointSaved = { step: number } | { error: string };
+
+/** The run's search workers: on wasm only, `asked` of them or the default for the cores left. */
+function searchWorkersFor(asked: number | undefined): { searchWorkers?: ReturnType<typeof browserSearchWorkers> } {
+  if (tf.getBackend() !== 'wasm') return {};
+  const n = asked ?? defaultBrowserSearchWorkers(getThreadsCount());
+  return n > 0 ? { searchWorkers: browserSearchWorkers(n) } : {};
+}
 
 /** Image-loading progress, a few times a second at most (the page is told across threads). */
 function throttled(onProgress?: (done: number, total: number) => void): ((done: number, total: number) => void) | undefined {
@@ -176,6 +187,7 @@ const api = {
         ...(resume ? { resume } : {}),
         ...(extras.checkpointMs !== undefined ? { checkpointMs: extras.checkpointMs } : {}),
         ...(saveAs !== undefined ? { onCheckpoint: store } : {}),
+        ...searchWorkersFor(extras.searchWorkers),
       });
       await batcher.flush();
       const buffers = [artifacts.weights, artifacts.masks, artifacts.nmPacked, artifacts.onnx ?? null].filter((b): b is ArrayBuffer => b !== null);

@@ -34,7 +34,7 @@ function Timings({ report }: { report: RunReport }) {
   return (
     <p className="muted small" data-testid="result-timings">
       Total {duration(t.totalSeconds)} on {report.backend} · search {duration(t.searchSeconds)} (
-      {t.fitnessSeconds.toFixed(2)} s per fitness evaluation) · training {duration(t.trainSeconds)} (
+      {t.fitnessSeconds.toFixed(2)} s per fitness evaluation{(t.searchParallel ?? 1) > 1 ? `, ${t.searchParallel} side by side` : ''}) · training {duration(t.trainSeconds)} (
       {t.msPerStep.toFixed(0)} ms per step) · {report.calibrationImages} calibration + {report.heldOutImages} validation
       {report.testImages > 0 ? ` + ${report.testImages} test` : ''} images
       {report.budget && (

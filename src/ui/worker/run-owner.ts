@@ -21,6 +21,13 @@ type EndStatus = 'failed' | 'cancelled' | 'interrupted';
 const notice = (m: string) => store.setNotice(m);
 const isAbort = (e: unknown) => e instanceof Error && e.name === 'AbortError';
 
+/** ?searchWorkers=N: search workers beside the compute worker on wasm (default: the cores left, see workers/search-workers.ts). */
+function searchWorkersAsked(): number | null {
+  const v = new URLSearchParams(globalThis.location?.search ?? '').get('searchWorkers');
+  const n = v === null ? NaN : Number(v);
+  return Number.isInteger(n) && n >= 0 ? n : null;
+}
+
 export class RunOwner {
   private live: RunState = idleRun;
   /** Bumped when a run is given up on: what its worker still sends is ignored. */
@@ -136,7 +143,8 @@ export class RunOwner {
       // Shown once stored: a reload from here on resumes at this step.
       if (token === this.token && recorder.saved) this.show({ ...this.live, checkpointStep: saved.step });
     });
-    const extras = { ...(recorder ? { saveAs: recorder.id } : {}), ...(resume ? { resume: true } : {}) };
+    const workers = searchWorkersAsked();
+    const extras = { ...(recorder ? { saveAs: recorder.id } : {}), ...(resume ? { resume: true } : {}), ...(workers !== null ? { searchWorkers: workers } : {}) };
     try {
       const artifacts = await this.life.call(null, (api) => api.run(options, onEvents, onCheckpoint, extras));
       if (token === this.token) this.finish(artifacts);
