@@ -1,11 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { setupNodeBackend } from '../../node/backend';
+import { batchNormKernelsActive } from '../wasm-grad/batch-norm';
+import { simdBatchNormApplies } from '../wasm-grad/simd/simd-kernels';
 import { installLeanTraining } from './lean-training';
 
 /** conv -> BN -> act -> depthwise -> BN -> act -> pool -> dense, with seeded weights. */
-function block(activation: 'relu' | 'relu6'): tf.LayersModel {
+function block(activation: 'relu' | 'relu6', filters = 6): tf.LayersModel {
   const m = tf.sequential();
-  m.add(tf.layers.conv2d({ inputShape: [9, 9, 3], filters: 6, kernelSize: 3, useBias: false, kernelInitializer: tf.initializers.glorotNormal({ seed: 1 }) }));
+  m.add(tf.layers.conv2d({ inputShape: [9, 9, 3], filters, kernelSize: 3, useBias: false, kernelInitializer: tf.initializers.glorotNormal({ seed: 1 }) }));
   m.add(tf.layers.batchNormalization({ momentum: 0.9, betaInitializer: 'ones', gammaInitializer: tf.initializers.randomNormal({ mean: 1, stddev: 0.3, seed: 2 }) }));
   m.add(tf.layers.activation({ activation }));
   m.add(tf.layers.depthwiseConv2d({ kernelSize: 3, useBias: false, depthwiseInitializer: tf.initializers.glorotNormal({ seed: 3 }) }));
@@ -36,12 +39,21 @@ describe('lean training layers', () => {
     await tf.setBackend('cpu');
   });
 
-  for (const activation of ['relu', 'relu6'] as const) {
-    it(`give ${activation} blocks the same loss, gradients and moving statistics as TF.js's own layers`, () => {
+  // On wasm with 8 channels BN runs the SIMD kernels (wasm-grad/batch-norm.ts); 6 channels compose tf ops.
+  const cases = [
+    { activation: 'relu', backend: 'cpu', filters: 6 },
+    { activation: 'relu6', backend: 'cpu', filters: 6 },
+    { activation: 'relu6', backend: 'wasm', filters: 8 },
+  ] as const;
+  for (const { activation, backend, filters } of cases) {
+    it(`give ${activation} blocks the same loss, gradients and moving statistics as TF.js's own layers (${backend}, ${filters} channels)`, async () => {
+      await setupNodeBackend(backend);
+      expect(batchNormKernelsActive()).toBe(backend === 'wasm');
+      expect(simdBatchNormApplies(filters)).toBe(filters % 4 === 0);
       // Inputs scaled so some ReLU6 outputs saturate at 6 and some are cut at 0.
       const x = tf.mul(tf.randomNormal([5, 9, 9, 3], 0, 1, 'float32', 7), 4);
-      const own = block(activation);
-      const lean = block(activation);
+      const own = block(activation, filters);
+      const lean = block(activation, filters);
       lean.setWeights(own.getWeights());
       installLeanTraining(lean);
       installLeanTraining(lean);
@@ -58,6 +70,7 @@ describe('lean training layers', () => {
       tf.dispose([x, pa, pb]);
       own.dispose();
       lean.dispose();
+      await tf.setBackend('cpu');
     });
   }
 

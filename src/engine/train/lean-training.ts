@@ -14,6 +14,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BnInternals } from '../model/bn-internals';
 import { leafLayers } from '../model/kernels';
+import { batchNormGradWasm, batchNormKernelsActive, batchNormTrainWasm, reluGradWasm } from '../wasm-grad/batch-norm';
+import { simdAvailable, simdBatchNormApplies } from '../wasm-grad/simd/simd-kernels';
 
 interface ActivationHolder {
   activation?: { getClassName(): string; apply(x: tf.Tensor): tf.Tensor } | null;
@@ -27,18 +29,29 @@ interface ActivationHolder {
 export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number, stats: (mean: tf.Tensor1D, variance: tf.Tensor1D) => void): tf.Tensor {
   const axes = x.shape.map((_, i) => i).slice(0, -1);
   const n = x.size / x.shape[x.rank - 1]!;
+  // One SIMD kernel each way on wasm (wasm-grad/batch-norm.ts); tf ops elsewhere.
+  const simd = batchNormKernelsActive() && x.dtype === 'float32' && simdBatchNormApplies(x.shape[x.rank - 1]!);
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xx, g, b, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-    const mean = tf.mean(xx, axes) as tf.Tensor1D;
-    const variance = tf.tidy(() => tf.mean(tf.square(tf.sub(xx, mean)), axes)) as tf.Tensor1D;
-    const rstd = tf.rsqrt(tf.add(variance, eps));
-    const value = tf.batchNorm(xx, mean, variance, b, g, eps);
+    let value: tf.Tensor;
+    let mean: tf.Tensor1D;
+    let variance: tf.Tensor1D;
+    let rstd: tf.Tensor;
+    if (simd) {
+      [value, mean, variance, rstd] = batchNormTrainWasm(xx, g, b, eps);
+    } else {
+      mean = tf.mean(xx, axes) as tf.Tensor1D;
+      variance = tf.tidy(() => tf.mean(tf.square(tf.sub(xx, mean)), axes)) as tf.Tensor1D;
+      rstd = tf.rsqrt(tf.add(variance, eps));
+      value = tf.batchNorm(xx, mean, variance, b, g, eps);
+    }
     stats(tf.keep(mean.clone()), tf.keep(variance.clone()));
     save([xx, mean, rstd, g]);
     return {
       value,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [sx, sMean, sRstd, sGamma] = saved as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
+        if (simd) return batchNormGradWasm(dy, sx, sMean, sRstd, sGamma);
         // xc = x - mean; dgamma = rstd sum(dy xc); dbeta = sum(dy);
         // dx = gamma rstd (dy - dbeta / n - xc rstd dgamma / n) = a dy + b xc + c.
         const xc = tf.sub(sx, sMean);
@@ -58,6 +71,8 @@ export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tenso
 
 /** ReLU, or ReLU6 with `cap` 6, that keeps its output (not its input) for the gradient. */
 export function reluTraining(x: tf.Tensor, cap: number | null): tf.Tensor {
+  // One SIMD pass on wasm (wasm-grad/batch-norm.ts) instead of four elementwise ops.
+  const simd = batchNormKernelsActive() && x.dtype === 'float32' && simdAvailable();
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xx, save] = args as [tf.Tensor, tf.GradSaveFunc];
     const value = cap === null ? tf.relu(xx) : tf.relu6(xx);
@@ -67,6 +82,7 @@ export function reluTraining(x: tf.Tensor, cap: number | null): tf.Tensor {
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const y = saved[0]!;
         // Passes where 0 < y (< cap): TF's Relu6Grad convention, zero at both ends.
+        if (simd) return reluGradWasm(dy, y, cap);
         return tf.tidy(() => (cap === null ? tf.mul(dy, tf.step(y)) : tf.mul(dy, tf.mul(tf.step(y), tf.step(tf.sub(cap, y))))));
       },
     };

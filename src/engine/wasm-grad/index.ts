@@ -13,6 +13,7 @@ import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter';
 import { depthwiseBackpropInputConfig } from './depthwise-backprop-input';
 import { identityConfig } from './identity';
+import { batchNormGradConfig, batchNormTrainConfig, reluGradConfig } from './batch-norm';
 import { meanLeadingConfig, sumLeadingConfig } from './reduce-leading';
 
 /** Every kernel this folder can supply, for the 'wasm' backend. */
@@ -24,6 +25,9 @@ export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
   sumLeadingConfig,
   meanLeadingConfig,
   identityConfig,
+  batchNormTrainConfig,
+  batchNormGradConfig,
+  reluGradConfig,
 ];
 
 /** Kernels wasm has but that ours outrun: registered in place of wasm's. */

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { NamedAttrMap } from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmTrainingKernels } from './index';
+import { BATCH_NORM_GRAD, BATCH_NORM_TRAIN, RELU_GRAD } from './batch-norm';
 import { normals, relativeError, valuesOn } from './wasm-grad.test-helpers';
 
 type Shape4 = [number, number, number, number];
@@ -136,6 +137,10 @@ describe('registerWasmTrainingKernels', () => {
       tf.Sum,
       tf.Mean,
       tf.Identity,
+      // The studio's own SIMD kernels (batch-norm.ts), under names of their own.
+      BATCH_NORM_TRAIN,
+      BATCH_NORM_GRAD,
+      RELU_GRAD,
     ]);
     for (const name of registered) expect(tf.getKernel(name, 'wasm')).toBeDefined();
     expect(registerWasmTrainingKernels()).toEqual([]);

@@ -1,0 +1,95 @@
+/**
+ * Training-mode BatchNormalization on wasm through the studio's SIMD kernels (simd/kernels.wat):
+ * the forward pass (batch statistics + normalisation) and its gradient, each a single kernel
+ * over the channels-last activation instead of a chain of broadcasting wasm ops. Used by
+ * train/lean-training.ts where simdBatchNormApplies(); other backends compose tf ops.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
+import { batchNormBackwardSimd, batchNormForwardSimd, reluGradSimd } from './simd/simd-kernels';
+
+/** Kernel names (custom: TF.js has no such kernels). */
+export const BATCH_NORM_TRAIN = 'PtsBatchNormTrain';
+export const BATCH_NORM_GRAD = 'PtsBatchNormGrad';
+export const RELU_GRAD = 'PtsReluGrad';
+
+interface WasmHeap {
+  typedArrayFromHeap(t: TensorInfo): Float32Array;
+  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+}
+
+function channels(x: TensorInfo): number {
+  return x.shape[x.shape.length - 1]!;
+}
+
+/** Inputs x, gamma, beta; attr epsilon. Outputs y, mean, variance (biased), rstd. */
+export const batchNormTrainConfig: KernelConfig = {
+  kernelName: BATCH_NORM_TRAIN,
+  backendName: 'wasm',
+  kernelFunc: ({ inputs, backend, attrs }) => {
+    const heap = backend as unknown as WasmHeap;
+    const { x, gamma, beta } = inputs as Record<'x' | 'gamma' | 'beta', TensorInfo>;
+    const c = channels(x);
+    const y = heap.makeOutput([...x.shape], 'float32');
+    const stats = [0, 1, 2].map(() => heap.makeOutput([c], 'float32'));
+    const { mean, variance, rstd } = batchNormForwardSimd(
+      heap.typedArrayFromHeap(x), c, heap.typedArrayFromHeap(gamma!), heap.typedArrayFromHeap(beta!), (attrs as NamedAttrMap)['epsilon'] as number, heap.typedArrayFromHeap(y),
+    );
+    [mean, variance, rstd].forEach((v, i) => heap.typedArrayFromHeap(stats[i]!).set(v));
+    return [y, ...stats];
+  },
+};
+
+/** Inputs dy, x, mean, rstd, gamma. Outputs dx, dgamma, dbeta. */
+export const batchNormGradConfig: KernelConfig = {
+  kernelName: BATCH_NORM_GRAD,
+  backendName: 'wasm',
+  kernelFunc: ({ inputs, backend }) => {
+    const heap = backend as unknown as WasmHeap;
+    const { dy, x, mean, rstd, gamma } = inputs as Record<'dy' | 'x' | 'mean' | 'rstd' | 'gamma', TensorInfo>;
+    const c = channels(x);
+    const dx = heap.makeOutput([...x.shape], 'float32');
+    const dGammaOut = heap.makeOutput([c], 'float32');
+    const dBetaOut = heap.makeOutput([c], 'float32');
+    const view = (t: TensorInfo) => heap.typedArrayFromHeap(t);
+    const { dGamma, dBeta } = batchNormBackwardSimd(view(dy), view(x), c, view(mean), view(rstd), view(gamma), view(dx));
+    view(dGammaOut).set(dGamma);
+    view(dBetaOut).set(dBeta);
+    return [dx, dGammaOut, dBetaOut];
+  },
+};
+
+/** Inputs dy, y (the activation's output); attr cap (Infinity for ReLU, 6 for ReLU6). Output dx. */
+export const reluGradConfig: KernelConfig = {
+  kernelName: RELU_GRAD,
+  backendName: 'wasm',
+  kernelFunc: ({ inputs, backend, attrs }) => {
+    const heap = backend as unknown as WasmHeap;
+    const { dy, y } = inputs as Record<'dy' | 'y', TensorInfo>;
+    const dx = heap.makeOutput([...dy.shape], 'float32');
+    if (!reluGradSimd(heap.typedArrayFromHeap(dy), heap.typedArrayFromHeap(y), (attrs as NamedAttrMap)['cap'] as number, heap.typedArrayFromHeap(dx))) {
+      throw new Error(`${RELU_GRAD}: WebAssembly SIMD is not available`);
+    }
+    return dx;
+  },
+};
+
+/** The ReLU / ReLU6 gradient through the SIMD kernel (active backend wasm); `cap` null for ReLU. */
+export function reluGradWasm(dy: tf.Tensor, y: tf.Tensor, cap: number | null): tf.Tensor {
+  return tf.engine().runKernel(RELU_GRAD, { dy, y }, { cap: cap ?? Infinity }) as tf.Tensor;
+}
+
+/** y, mean, variance, rstd of training-mode BN through the SIMD kernel (the active backend must be wasm). */
+export function batchNormTrainWasm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D] {
+  return tf.engine().runKernel(BATCH_NORM_TRAIN, { x, gamma, beta }, { epsilon }) as unknown as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
+}
+
+/** dx, dgamma, dbeta through the SIMD kernel. */
+export function batchNormGradWasm(dy: tf.Tensor, x: tf.Tensor, mean: tf.Tensor, rstd: tf.Tensor, gamma: tf.Tensor): [tf.Tensor, tf.Tensor1D, tf.Tensor1D] {
+  return tf.engine().runKernel(BATCH_NORM_GRAD, { dy, x, mean, rstd, gamma }, {}) as unknown as [tf.Tensor, tf.Tensor1D, tf.Tensor1D];
+}
+
+/** Whether the SIMD BN kernels are registered on the active backend. */
+export function batchNormKernelsActive(): boolean {
+  return tf.getBackend() === 'wasm' && tf.getKernel(BATCH_NORM_TRAIN, 'wasm') !== undefined;
+}

@@ -1,0 +1,58 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../../node/assets.test-helpers';
+import { normals } from '../wasm-grad.test-helpers';
+import { depthwiseFilterGradSimd, simdAvailable } from './simd-kernels';
+
+/** Float64 scalar dW of a depthwise conv (multiplier 1), visiting every multiply the forward conv makes. */
+function reference(x: Float32Array, dy: Float32Array, info: tf.backend_util.Conv2DInfo): Float64Array {
+  const { batchSize: nb, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow, filterHeight: kh, filterWidth: kw } = info;
+  const out = new Float64Array(kh * kw * c);
+  for (let n = 0; n < nb; n++)
+    for (let oy = 0; oy < oh; oy++)
+      for (let ox = 0; ox < ow; ox++)
+        for (let i = 0; i < kh; i++)
+          for (let j = 0; j < kw; j++) {
+            const y = oy * info.strideHeight + i * info.dilationHeight - info.padInfo.top;
+            const xx = ox * info.strideWidth + j * info.dilationWidth - info.padInfo.left;
+            if (y < 0 || y >= h || xx < 0 || xx >= w) continue;
+            for (let k = 0; k < c; k++) out[(i * kw + j) * c + k]! += x[((n * h + y) * w + xx) * c + k]! * dy[((n * oh + oy) * ow + ox) * c + k]!;
+          }
+  return out;
+}
+
+describe('the SIMD kernels (kernels.wat)', () => {
+  it('are what kernels.wat compiles to (scripts/wasm/build-kernels.mjs --check)', () => {
+    const r = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts/wasm/build-kernels.mjs'), '--check'], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it('run here (Node has WebAssembly SIMD), so the wasm kernel tests exercise them', () => {
+    expect(simdAvailable()).toBe(true);
+  });
+
+  // Channel counts with and without a remainder of 4, strides, dilation, 'valid' and one-sided pads.
+  const cases: [number[], number[], number | [number, number], 'same' | 'valid' | number, number][] = [
+    [[2, 9, 9, 8], [3, 3, 8, 1], 1, 'same', 1],
+    [[2, 9, 9, 6], [3, 3, 6, 1], 2, 'same', 1],
+    [[3, 8, 7, 5], [3, 3, 5, 1], [2, 1], 'valid', 1],
+    [[1, 12, 12, 4], [3, 3, 4, 1], 1, 'same', 2],
+    [[2, 10, 10, 3], [5, 3, 3, 1], 3, 1, 1],
+  ];
+  for (const [xs, fs, strides, pad, dil] of cases) {
+    it(`dW of x ${xs.join('x')}, filter ${fs.join('x')}, stride ${strides}, pad ${pad}, dilation ${dil} matches a float64 reference`, () => {
+      const info = tf.backend_util.computeConv2DInfo(xs as [number, number, number, number], fs as [number, number, number, number], strides, dil, pad, 'floor', true);
+      const x = normals(xs.reduce((a, b) => a * b), 1);
+      const dy = normals(info.outShape.reduce((a, b) => a * b), 2);
+      const got = depthwiseFilterGradSimd(x, dy, info)!;
+      const want = reference(x, dy, info);
+      expect(got.length).toBe(want.length);
+      let worst = 0;
+      for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i]! - want[i]!) / (1 + Math.abs(want[i]!)));
+      expect(worst).toBeLessThan(1e-5);
+    });
+  }
+});
