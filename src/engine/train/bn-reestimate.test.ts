@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { setupNodeBackend } from '../../node/backend';
+import { batchNormKernelsActive } from '../wasm-grad/batch-norm';
 import { reestimateBatchNorm } from './bn-reestimate';
 
 describe('reestimateBatchNorm', () => {
@@ -66,5 +68,38 @@ describe('reestimateBatchNorm', () => {
     const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 2 })] });
     expect(await reestimateBatchNorm(model, [tf.ones([2, 3])], 0.1)).toBe(0);
     model.dispose();
+  });
+
+  it('gives the same statistics on wasm, where a SIMD kernel computes and applies them, as on cpu', async () => {
+    // Two BNs with 8 channels (SIMD path) and one with 6 (tf ops), the first feeding the others.
+    const build = () =>
+      tf.sequential({
+        layers: [
+          tf.layers.conv2d({ inputShape: [7, 7, 3], filters: 8, kernelSize: 3, kernelInitializer: tf.initializers.glorotNormal({ seed: 1 }) }),
+          tf.layers.batchNormalization({ gammaInitializer: tf.initializers.constant({ value: 1.5 }), betaInitializer: tf.initializers.constant({ value: 0.2 }) }),
+          tf.layers.reLU({ maxValue: 6 }),
+          tf.layers.conv2d({ filters: 8, kernelSize: 1, kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }) }),
+          tf.layers.batchNormalization({ scale: false, center: false }),
+          tf.layers.conv2d({ filters: 6, kernelSize: 1, kernelInitializer: tf.initializers.glorotNormal({ seed: 3 }) }),
+          tf.layers.batchNormalization({}),
+        ],
+      });
+    const statsOn = async (backend: 'cpu' | 'wasm') => {
+      await setupNodeBackend(backend);
+      const model = build();
+      const batches = [0, 1].map((s) => tf.mul(tf.randomNormal([3, 7, 7, 3], 0, 1, 'float32', 20 + s), 2));
+      await reestimateBatchNorm(model, batches, 0.05, undefined, 4);
+      const moving = model.weights.filter((w) => w.name.includes('moving')).map((w) => Array.from(w.read().dataSync()));
+      const active = batchNormKernelsActive();
+      model.dispose();
+      return { moving, active };
+    };
+    const cpu = await statsOn('cpu');
+    const wasm = await statsOn('wasm');
+    await tf.setBackend('cpu');
+    expect(cpu.active).toBe(false);
+    expect(wasm.active).toBe(true);
+    expect(wasm.moving.length).toBe(6);
+    wasm.moving.forEach((m, i) => m.forEach((v, c) => expect(v, `statistic ${i}, channel ${c}`).toBeCloseTo(cpu.moving[i]![c]!, 4)));
   });
 });

@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { throwIfAborted } from '../../core/abort';
 import type { BnInternals } from '../model/bn-internals';
 import { layersOfClass } from '../model/walk';
+import { batchNormKernelsActive, batchNormTrainWasm } from '../wasm-grad/batch-norm';
+import { simdBatchNormApplies } from '../wasm-grad/simd/simd-kernels';
 
 /** BatchNormalization internals the re-estimation reads and writes. */
 type BnLayer = tf.layers.Layer & BnInternals;
@@ -46,8 +48,23 @@ export async function reestimateBatchNorm(
         const axis = layer.axis >= 0 ? layer.axis : layer.axis + x.rank;
         const axes = [...Array(x.rank).keys()].filter((a) => a !== axis);
         const n = axes.reduce((p, a) => p * x.shape[a]!, 1);
-        const shape = x.shape.map((d, a) => (a === axis ? d : 1));
-        const { mean, variance } = tf.moments(x, axes, true);
+        const c = x.shape[axis]!;
+        let y: tf.Tensor;
+        let mean: tf.Tensor;
+        let variance: tf.Tensor;
+        if (axis === x.rank - 1 && x.dtype === 'float32' && batchNormKernelsActive() && simdBatchNormApplies(c)) {
+          // One SIMD kernel for the statistics and the normalisation (wasm-grad/batch-norm.ts).
+          const gamma = layer.gamma ? layer.gamma.read() : tf.ones([c]);
+          const beta = layer.beta ? layer.beta.read() : tf.zeros([c]);
+          [y, mean, variance] = batchNormTrainWasm(x, gamma, beta, layer.epsilon);
+        } else {
+          const shape = x.shape.map((d, a) => (a === axis ? d : 1));
+          const m = tf.moments(x, axes, true);
+          const param = (v: tf.LayerVariable | undefined) => (v ? tf.reshape(v.read(), shape) : undefined);
+          y = tf.batchNorm(x, m.mean, m.variance, param(layer.beta), param(layer.gamma), layer.epsilon);
+          mean = tf.reshape(m.mean, [c]);
+          variance = tf.reshape(m.variance, [c]);
+        }
         const unbiased = tf.mul(variance, n / Math.max(n - 1, 1));
         const nextMean = acc.mean ? tf.add(acc.mean, mean) : mean;
         const nextVar = acc.variance ? tf.add(acc.variance, unbiased) : unbiased;
@@ -55,8 +72,7 @@ export async function reestimateBatchNorm(
         acc.variance?.dispose();
         acc.mean = tf.keep(nextMean);
         acc.variance = tf.keep(nextVar);
-        const param = (v: tf.LayerVariable | undefined) => (v ? tf.reshape(v.read(), shape) : undefined);
-        return tf.batchNorm(x, mean, variance, param(layer.beta), param(layer.gamma), layer.epsilon);
+        return y;
       });
     };
   });
@@ -88,8 +104,8 @@ export async function reestimateBatchNorm(
     const acc = sums[i]!;
     if (acc.mean && acc.variance && count > 0) {
       tf.tidy(() => {
-        layer.movingMean.write(tf.reshape(tf.div(acc.mean!, count), [-1]));
-        layer.movingVariance.write(tf.reshape(tf.div(acc.variance!, count), [-1]));
+        layer.movingMean.write(tf.div(acc.mean!, count));
+        layer.movingVariance.write(tf.div(acc.variance!, count));
       });
     }
     acc.mean?.dispose();
