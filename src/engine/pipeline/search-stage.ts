@@ -1,5 +1,6 @@
 import { evolutionarySearch } from '../../core/search/evolution';
 import { genomeToSparsities } from '../../core/search/genome';
+import { searchEvaluations } from '../../core/budget/plan-budget';
 import type { RunContext } from './context';
 import { buildFitnessSetup, FitnessRunner } from './fitness';
 import { heuristicTargets, type LayerTarget } from './plan';
@@ -48,7 +49,8 @@ export async function chooseDistribution(ctx: RunContext, targets: LayerTarget[]
     genomeToSparsities(genome, params, o.sparsity, o.searchDelta).forEach((v, j) => (s[free[j]!] = v));
     return s;
   };
-  const upperBound = o.population + o.generations * Math.max(o.population - o.parents, 1);
+  // The progress bar's total: the most fitness calls the search can make (cached genomes make fewer).
+  const upperBound = searchEvaluations(o.population, o.generations);
   const progress = new PhaseProgress(ctx.emit, 'search', upperBound);
   let evaluations = 0;
   let fitnessTime = 0;

@@ -5,7 +5,7 @@
  * train/lean-training.ts where simdBatchNormApplies(); other backends compose tf ops.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelBackend, KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { batchNormBackwardSimd, batchNormForwardSimd, reluGradSimd } from './simd/simd-kernels';
 
 /** Kernel names (custom: TF.js has no such kernels). */
@@ -32,9 +32,7 @@ export const batchNormTrainConfig: KernelConfig = {
     const c = channels(x);
     const y = heap.makeOutput([...x.shape], 'float32');
     const stats = [0, 1, 2].map(() => heap.makeOutput([c], 'float32'));
-    const { mean, variance, rstd } = batchNormForwardSimd(
-      heap.typedArrayFromHeap(x), c, heap.typedArrayFromHeap(gamma!), heap.typedArrayFromHeap(beta!), (attrs as NamedAttrMap)['epsilon'] as number, heap.typedArrayFromHeap(y),
-    );
+    const { mean, variance, rstd } = batchNormForwardSimd(backend as KernelBackend, x, c, gamma!, beta!, (attrs as NamedAttrMap)['epsilon'] as number, y);
     [mean, variance, rstd].forEach((v, i) => heap.typedArrayFromHeap(stats[i]!).set(v));
     return [y, ...stats];
   },
@@ -51,10 +49,9 @@ export const batchNormGradConfig: KernelConfig = {
     const dx = heap.makeOutput([...x.shape], 'float32');
     const dGammaOut = heap.makeOutput([c], 'float32');
     const dBetaOut = heap.makeOutput([c], 'float32');
-    const view = (t: TensorInfo) => heap.typedArrayFromHeap(t);
-    const { dGamma, dBeta } = batchNormBackwardSimd(view(dy), view(x), c, view(mean), view(rstd), view(gamma), view(dx));
-    view(dGammaOut).set(dGamma);
-    view(dBetaOut).set(dBeta);
+    const { dGamma, dBeta } = batchNormBackwardSimd(backend as KernelBackend, dy, x, c, mean, rstd, gamma, dx);
+    heap.typedArrayFromHeap(dGammaOut).set(dGamma);
+    heap.typedArrayFromHeap(dBetaOut).set(dBeta);
     return [dx, dGammaOut, dBetaOut];
   },
 };
@@ -67,9 +64,7 @@ export const reluGradConfig: KernelConfig = {
     const heap = backend as unknown as WasmHeap;
     const { dy, y } = inputs as Record<'dy' | 'y', TensorInfo>;
     const dx = heap.makeOutput([...dy.shape], 'float32');
-    if (!reluGradSimd(heap.typedArrayFromHeap(dy), heap.typedArrayFromHeap(y), (attrs as NamedAttrMap)['cap'] as number, heap.typedArrayFromHeap(dx))) {
-      throw new Error(`${RELU_GRAD}: WebAssembly SIMD is not available`);
-    }
+    reluGradSimd(backend as KernelBackend, dy, y, (attrs as NamedAttrMap)['cap'] as number, dx);
     return dx;
   },
 };

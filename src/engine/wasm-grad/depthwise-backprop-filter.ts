@@ -43,9 +43,8 @@ export function depthwiseBackpropFilter(
   return tf.reshape(tf.stack(taps), filterShape);
 }
 
-/** The wasm backend's views of tensor memory and its output allocation. */
+/** The wasm backend's output allocation. */
 interface WasmHeap {
-  typedArrayFromHeap(t: TensorInfo): Float32Array;
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
 }
 
@@ -58,11 +57,8 @@ function simdFilterGrad(x: TensorInfo, dy: TensorInfo, backend: KernelBackend, a
   const { strides, pad, dimRoundingMode, filterShape } = attrs;
   if (filterShape[3] !== 1 || x.dtype !== 'float32' || dy.dtype !== 'float32' || !simdAvailable()) return null;
   const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, attrs.dilations ?? 1, pad, dimRoundingMode, true);
-  const heap = backend as unknown as WasmHeap;
-  const dw = depthwiseFilterGradSimd(heap.typedArrayFromHeap(x), heap.typedArrayFromHeap(dy), info);
-  if (!dw) return null;
-  const out = heap.makeOutput([...filterShape], 'float32');
-  heap.typedArrayFromHeap(out).set(dw);
+  const out = (backend as unknown as WasmHeap).makeOutput([...filterShape], 'float32');
+  depthwiseFilterGradSimd(backend, x, dy, info, out);
   return out;
 }
 

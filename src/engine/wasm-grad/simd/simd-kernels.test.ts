@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../../node/assets.test-helpers';
 import { normals } from '../wasm-grad.test-helpers';
-import { depthwiseFilterGradSimd, simdAvailable } from './simd-kernels';
+import { setupNodeBackend } from '../../../node/backend';
+import { depthwiseFilterGradSimd, simdAvailable, simdOnHeap } from './simd-kernels';
 
 /** Float64 scalar dW of a depthwise conv (multiplier 1), visiting every multiply the forward conv makes. */
 function reference(x: Float32Array, dy: Float32Array, info: tf.backend_util.Conv2DInfo): Float64Array {
@@ -47,7 +48,8 @@ describe('the SIMD kernels (kernels.wat)', () => {
       const info = tf.backend_util.computeConv2DInfo(xs as [number, number, number, number], fs as [number, number, number, number], strides, dil, pad, 'floor', true);
       const x = normals(xs.reduce((a, b) => a * b), 1);
       const dy = normals(info.outShape.reduce((a, b) => a * b), 2);
-      const got = depthwiseFilterGradSimd(x, dy, info)!;
+      const got = new Float32Array(fs[0]! * fs[1]! * fs[2]!);
+      depthwiseFilterGradSimd(null, x, dy, info, got);
       const want = reference(x, dy, info);
       expect(got.length).toBe(want.length);
       let worst = 0;
@@ -55,4 +57,24 @@ describe('the SIMD kernels (kernels.wat)', () => {
       expect(worst).toBeLessThan(1e-5);
     });
   }
+
+  it('run on the wasm heap in place, with the results of the copying instance', async () => {
+    await setupNodeBackend('wasm');
+    try {
+      expect(simdOnHeap(tf.backend())).toBe(true);
+      const xs: [number, number, number, number] = [2, 9, 9, 8];
+      const info = tf.backend_util.computeConv2DInfo(xs, [3, 3, 8, 1], 2, 1, 'same', 'floor', true);
+      const xv = normals(2 * 9 * 9 * 8, 3);
+      const dyv = normals(info.outShape.reduce((a, b) => a * b), 4);
+      const copied = new Float32Array(72);
+      depthwiseFilterGradSimd(null, xv, dyv, info, copied);
+      const x = tf.tensor4d(xv, xs);
+      const dy = tf.tensor4d(dyv, info.outShape as [number, number, number, number]);
+      const inPlace = tf.tidy(() => tf.engine().runKernel(tf.DepthwiseConv2dNativeBackpropFilter, { x, dy }, { strides: 2, pad: 'same', filterShape: [3, 3, 8, 1], dilations: 1 }) as tf.Tensor);
+      expect(Array.from(inPlace.dataSync())).toEqual(Array.from(copied));
+      tf.dispose([x, dy, inPlace]);
+    } finally {
+      await tf.setBackend('cpu');
+    }
+  });
 });

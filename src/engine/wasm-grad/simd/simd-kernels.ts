@@ -1,18 +1,23 @@
 /**
- * The studio's own WebAssembly SIMD kernels (kernels.wat), for gradients that TF.js's wasm
- * backend computes slowly. The module has its own memory: inputs are copied in (a memcpy, far
- * cheaper than the kernels' passes), the small results read back. Null where the runtime has no
- * WebAssembly SIMD; callers then fall back to their composed form.
+ * The studio's own WebAssembly SIMD kernels (kernels.wat), for training paths that TF.js's wasm
+ * backend computes slowly. They run where the tensors lie: an instance of the module imports
+ * TF.js's wasm heap (plain, or shared in the threaded build) and is handed the tensors' byte
+ * offsets, with scratch space allocated on that heap. Where the heap cannot be found (another
+ * TF.js build) or for plain arrays, an instance with its own memory takes copies instead, with
+ * the same results. simdAvailable() is false where the runtime has no WebAssembly SIMD; callers
+ * then fall back to their composed form.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { KERNELS_WASM_BASE64 } from './kernels.wasm';
+import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs';
+import { KERNELS_WASM_IMPORTED_MEMORY, KERNELS_WASM_IMPORTED_SHARED_MEMORY, KERNELS_WASM_OWN_MEMORY } from './kernels.wasm';
 
 interface Exports {
-  memory: WebAssembly.Memory;
   depthwiseFilter(...args: number[]): void;
+  channelMoment(x: number, rows: number, c: number, shift: number, pow: number, acc: number, out: number): void;
+  channelDySums(dy: number, x: number, rows: number, c: number, mean: number, acc1: number, acc2: number, out1: number, out2: number): void;
+  channelAffine(u: number, v: number, rows: number, c: number, a: number, b: number, d: number, out: number): void;
+  reluGrad(dy: number, y: number, n: number, cap: number, out: number): void;
 }
-
-let exports: Exports | null | undefined;
 
 function bytesOf(b64: string): Uint8Array<ArrayBuffer> {
   const s = atob(b64);
@@ -21,151 +26,285 @@ function bytesOf(b64: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
-/** The instantiated module, or null without WebAssembly SIMD. Synchronous (the module is a few KB). */
-function kernels(): Exports | null {
-  if (exports === undefined) {
+const modules = new Map<string, WebAssembly.Module | null>();
+
+/** A compiled build, or null where it does not compile (no SIMD). Synchronous: the module is a few KB. */
+function compiled(b64: string): WebAssembly.Module | null {
+  if (!modules.has(b64)) {
     try {
-      exports = new WebAssembly.Instance(new WebAssembly.Module(bytesOf(KERNELS_WASM_BASE64))).exports as unknown as Exports;
+      modules.set(b64, new WebAssembly.Module(bytesOf(b64)));
     } catch {
-      exports = null;
+      modules.set(b64, null);
     }
   }
-  return exports;
+  return modules.get(b64)!;
+}
+
+let own: { exports: Exports; memory: WebAssembly.Memory } | null | undefined;
+
+function ownInstance(): { exports: Exports; memory: WebAssembly.Memory } | null {
+  if (own === undefined) {
+    const m = compiled(KERNELS_WASM_OWN_MEMORY);
+    const inst = m ? new WebAssembly.Instance(m) : null;
+    own = inst ? { exports: inst.exports as unknown as Exports, memory: inst.exports['memory'] as WebAssembly.Memory } : null;
+  }
+  return own;
 }
 
 /** True when the SIMD kernels can run here. */
 export function simdAvailable(): boolean {
-  return kernels() !== null;
-}
-
-const align = (n: number) => Math.ceil(n / 16) * 16;
-
-/** Byte offsets of consecutive regions of the given sizes in the module's memory, grown to fit. */
-function layout(k: Exports, sizes: number[]): number[] {
-  const offsets: number[] = [];
-  let end = 16;
-  for (const s of sizes) {
-    offsets.push(end);
-    end = align(end + s);
-  }
-  const have = k.memory.buffer.byteLength;
-  if (end > have) k.memory.grow(Math.ceil((end - have) / 65536));
-  return offsets;
-}
-
-/**
- * dW of a depthwise conv with channel multiplier 1 ([kh, kw, c] flattened, float32, summed in
- * float32 per image and in float64 over images) from x and dy (NHWC), per `info`. Null without SIMD.
- */
-export function depthwiseFilterGradSimd(x: Float32Array, dy: Float32Array, info: tf.backend_util.Conv2DInfo): Float32Array | null {
-  const k = kernels();
-  if (!k) return null;
-  const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth, filterHeight: kh, filterWidth: kw } = info;
-  const taps = kh * kw * c;
-  const [px, pdy, pacc, pacc64] = layout(k, [x.length * 4, dy.length * 4, taps * 4, taps * 8]) as [number, number, number, number];
-  const buf = k.memory.buffer;
-  new Float32Array(buf, px, x.length).set(x);
-  new Float32Array(buf, pdy, dy.length).set(dy);
-  new Float64Array(buf, pacc64, taps).fill(0);
-  k.depthwiseFilter(
-    px, pdy, pacc, pacc64, batchSize, inHeight, inWidth, c, outHeight, outWidth, kh, kw,
-    info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth, info.padInfo.top, info.padInfo.left,
-  );
-  return Float32Array.from(new Float64Array(k.memory.buffer, pacc64, taps));
-}
-
-interface BnExports extends Exports {
-  channelMoment(x: number, rows: number, c: number, shift: number, pow: number, acc: number, out: number): void;
-  channelDySums(dy: number, x: number, rows: number, c: number, mean: number, acc1: number, acc2: number, out1: number, out2: number): void;
-  channelAffine(u: number, v: number, rows: number, c: number, a: number, b: number, d: number, out: number): void;
+  return ownInstance() !== null;
 }
 
 /** True when the BN kernels apply to `c` channels here (SIMD present, c a multiple of 4). */
 export function simdBatchNormApplies(c: number): boolean {
-  return c > 0 && c % 4 === 0 && kernels() !== null;
+  return c > 0 && c % 4 === 0 && simdAvailable();
+}
+
+/** The wasm backend's slice this file uses. */
+interface WasmBackend {
+  wasm: { asm?: { memory?: unknown }; wasmMemory?: unknown };
+  typedArrayFromHeap(t: TensorInfo): Float32Array;
+  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  disposeData(dataId: object, force?: boolean): boolean;
+}
+
+const onHeap = new WeakMap<WebAssembly.Memory, Exports | null>();
+
+/** An instance of the kernels on TF.js's own heap, or null (heap not found, or it will not link). */
+function heapInstance(backend: WasmBackend): { exports: Exports; memory: WebAssembly.Memory } | null {
+  const found = [backend.wasm.wasmMemory, backend.wasm.asm?.memory].find((m): m is WebAssembly.Memory => m instanceof WebAssembly.Memory);
+  if (!found) return null;
+  if (!onHeap.has(found)) {
+    const shared = typeof SharedArrayBuffer !== 'undefined' && found.buffer instanceof SharedArrayBuffer;
+    const m = compiled(shared ? KERNELS_WASM_IMPORTED_SHARED_MEMORY : KERNELS_WASM_IMPORTED_MEMORY);
+    let exports: Exports | null = null;
+    try {
+      exports = m ? (new WebAssembly.Instance(m, { env: { memory: found } }).exports as unknown as Exports) : null;
+    } catch {
+      exports = null;
+    }
+    onHeap.set(found, exports);
+  }
+  const exports = onHeap.get(found)!;
+  return exports ? { exports, memory: found } : null;
+}
+
+const align = (n: number) => Math.ceil(n / 16) * 16;
+
+/**
+ * Where one kernel call runs. `input` gives a pointer to data the kernel reads, `output` one to
+ * where it writes a tensor's values, `scratch` one to working space; `f32`/`f64` view memory now
+ * (an allocation may have moved the buffer); `finish` copies outputs out (own memory) and frees
+ * the scratch (TF.js's heap).
+ */
+interface Site {
+  k: Exports;
+  input(data: TensorInfo | Float32Array): number;
+  output(t: TensorInfo | Float32Array): number;
+  scratch(bytes: number): number;
+  f32(ptr: number, n: number): Float32Array;
+  f64(ptr: number, n: number): Float64Array;
+  finish(): void;
+}
+
+/** A site on TF.js's heap: tensors in place, scratch as tensors freed at the end. */
+function heapSite(backend: WasmBackend, inst: { exports: Exports; memory: WebAssembly.Memory }): Site {
+  const temps: TensorInfo[] = [];
+  const at = (t: TensorInfo | Float32Array) => {
+    if (t instanceof Float32Array) throw new Error('heap site: tensors only');
+    return backend.typedArrayFromHeap(t).byteOffset;
+  };
+  return {
+    k: inst.exports,
+    input: at,
+    output: at,
+    scratch(bytes) {
+      const t = backend.makeOutput([Math.ceil(bytes / 4) + 4], 'float32');
+      temps.push(t);
+      return align(backend.typedArrayFromHeap(t).byteOffset);
+    },
+    f32: (p, n) => new Float32Array(inst.memory.buffer, p, n),
+    f64: (p, n) => new Float64Array(inst.memory.buffer, p, n),
+    finish() {
+      for (const t of temps) backend.disposeData(t.dataId, true);
+    },
+  };
+}
+
+/** A site in the module's own memory: inputs copied in, outputs copied out at the end. */
+function copySite(backend: WasmBackend | null, inst: { exports: Exports; memory: WebAssembly.Memory }): Site {
+  let end = 16;
+  const pending: { ptr: number; to: TensorInfo | Float32Array }[] = [];
+  const alloc = (bytes: number) => {
+    const p = end;
+    end = align(end + bytes);
+    const have = inst.memory.buffer.byteLength;
+    if (end > have) inst.memory.grow(Math.ceil((end - have) / 65536));
+    return p;
+  };
+  const values = (t: TensorInfo | Float32Array) => (t instanceof Float32Array ? t : backend!.typedArrayFromHeap(t));
+  const size = (t: TensorInfo | Float32Array) => (t instanceof Float32Array ? t.length : t.shape.reduce((a, b) => a * b, 1));
+  return {
+    k: inst.exports,
+    input(t) {
+      const p = alloc(size(t) * 4);
+      new Float32Array(inst.memory.buffer, p, size(t)).set(values(t));
+      return p;
+    },
+    output(t) {
+      const p = alloc(size(t) * 4);
+      pending.push({ ptr: p, to: t });
+      return p;
+    },
+    scratch: alloc,
+    f32: (p, n) => new Float32Array(inst.memory.buffer, p, n),
+    f64: (p, n) => new Float64Array(inst.memory.buffer, p, n),
+    finish() {
+      for (const { ptr, to } of pending) values(to).set(new Float32Array(inst.memory.buffer, ptr, size(to)));
+    },
+  };
+}
+
+/** Runs `body` at the best site for `backend` (null: plain arrays, own memory). */
+function at<T>(backend: KernelBackend | null, body: (s: Site) => T): T {
+  const b = backend as unknown as WasmBackend | null;
+  const heap = b ? heapInstance(b) : null;
+  const ownInst = ownInstance();
+  if (!heap && !ownInst) throw new Error('WebAssembly SIMD is not available');
+  const site = heap ? heapSite(b!, heap) : copySite(b, ownInst!);
+  try {
+    const out = body(site);
+    site.finish();
+    return out;
+  } catch (e) {
+    site.finish();
+    throw e;
+  }
+}
+
+/** Whether kernels for `backend` run on its heap in place (false: through copies). */
+export function simdOnHeap(backend: KernelBackend): boolean {
+  return heapInstance(backend as unknown as WasmBackend) !== null;
+}
+
+/**
+ * dW of a depthwise conv with channel multiplier 1 into `out` ([kh, kw, c], summed in float32 per
+ * image and in float64 over images) from x and dy (NHWC), per `info`.
+ */
+export function depthwiseFilterGradSimd(
+  backend: KernelBackend | null, x: TensorInfo | Float32Array, dy: TensorInfo | Float32Array, info: tf.backend_util.Conv2DInfo, out: TensorInfo | Float32Array,
+): void {
+  at(backend, (s) => {
+    const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth, filterHeight: kh, filterWidth: kw } = info;
+    const taps = kh * kw * c;
+    const pacc = s.scratch(taps * 4);
+    const pacc64 = s.scratch(taps * 8);
+    const px = s.input(x);
+    const pdy = s.input(dy);
+    const pout = s.output(out);
+    s.f64(pacc64, taps).fill(0);
+    s.k.depthwiseFilter(
+      px, pdy, pacc, pacc64, batchSize, inHeight, inWidth, c, outHeight, outWidth, kh, kw,
+      info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth, info.padInfo.top, info.padInfo.left,
+    );
+    s.f32(pout, taps).set(s.f64(pacc64, taps));
+  });
+}
+
+/** Float32 copy of a small tensor or array. */
+function small(backend: KernelBackend | null, t: TensorInfo | Float32Array): Float32Array {
+  return t instanceof Float32Array ? t.slice() : (backend as unknown as WasmBackend).typedArrayFromHeap(t).slice();
 }
 
 /**
  * Training-mode BatchNormalization of x viewed as [rows, c]: the batch mean and biased variance
  * per channel (two passes: the mean, then the centred squares; summed in float32 per 256 rows,
- * in float64 over blocks), and y = (x - mean) / sqrt(variance + eps) * gamma + beta written into
- * `y`. Returns the statistics and 1 / sqrt(variance + eps).
+ * in float64 over blocks) and y = (x - mean) / sqrt(variance + eps) * gamma + beta into `y`.
+ * Returns the statistics and 1 / sqrt(variance + eps).
  */
 export function batchNormForwardSimd(
-  x: Float32Array, c: number, gamma: Float32Array, beta: Float32Array, eps: number, y: Float32Array,
+  backend: KernelBackend | null, x: TensorInfo | Float32Array, c: number, gammaIn: TensorInfo | Float32Array, betaIn: TensorInfo | Float32Array, eps: number, y: TensorInfo | Float32Array,
 ): { mean: Float32Array; variance: Float32Array; rstd: Float32Array } {
-  const k = kernels() as BnExports;
-  const rows = x.length / c;
-  const [px, py, pacc, pshift, pout, pa, pd] = layout(k, [x.length * 4, x.length * 4, c * 4, c * 4, c * 8, c * 4, c * 4]) as number[] as [number, number, number, number, number, number, number];
-  const buf = k.memory.buffer;
-  new Float32Array(buf, px, x.length).set(x);
-  const shift = new Float32Array(buf, pshift, c).fill(0);
-  const out = new Float64Array(buf, pout, c);
-  k.channelMoment(px, rows, c, pshift, 1, pacc, pout);
-  const mean = Float32Array.from(out, (s) => s / rows);
-  shift.set(mean);
-  k.channelMoment(px, rows, c, pshift, 2, pacc, pout);
-  const variance = Float32Array.from(out, (s) => s / rows);
-  const rstd = Float32Array.from(variance, (v) => 1 / Math.sqrt(v + eps));
-  const a = new Float32Array(buf, pa, c);
-  const d = new Float32Array(buf, pd, c);
-  for (let i = 0; i < c; i++) {
-    a[i] = gamma[i]! * rstd[i]!;
-    d[i] = beta[i]! - mean[i]! * a[i]!;
-  }
-  k.channelAffine(px, 0, rows, c, pa, pa, pd, py);
-  y.set(new Float32Array(buf, py, x.length));
-  return { mean, variance, rstd };
+  const gamma = small(backend, gammaIn);
+  const beta = small(backend, betaIn);
+  return at(backend, (s) => {
+    const pacc = s.scratch(c * 4);
+    const pshift = s.scratch(c * 4);
+    const pout = s.scratch(c * 8);
+    const pa = s.scratch(c * 4);
+    const pd = s.scratch(c * 4);
+    const px = s.input(x);
+    const py = s.output(y);
+    const rows = (x instanceof Float32Array ? x.length : x.shape.reduce((p, q) => p * q, 1)) / c;
+    s.f32(pshift, c).fill(0);
+    s.k.channelMoment(px, rows, c, pshift, 1, pacc, pout);
+    const mean = Float32Array.from(s.f64(pout, c), (v) => v / rows);
+    s.f32(pshift, c).set(mean);
+    s.k.channelMoment(px, rows, c, pshift, 2, pacc, pout);
+    const variance = Float32Array.from(s.f64(pout, c), (v) => v / rows);
+    const rstd = Float32Array.from(variance, (v) => 1 / Math.sqrt(v + eps));
+    const a = s.f32(pa, c);
+    const d = s.f32(pd, c);
+    for (let i = 0; i < c; i++) {
+      a[i] = gamma[i]! * rstd[i]!;
+      d[i] = beta[i]! - mean[i]! * a[i]!;
+    }
+    s.k.channelAffine(px, 0, rows, c, pa, pa, pd, py);
+    return { mean, variance, rstd };
+  });
 }
 
 /**
  * The gradient of batchNormForwardSimd: dgamma = rstd * sum(dy * (x - mean)), dbeta = sum(dy),
- * dx = gamma * rstd * (dy - dbeta / n - (x - mean) * rstd * dgamma / n), written into `dx`.
+ * dx = gamma * rstd * (dy - dbeta / n - (x - mean) * rstd * dgamma / n) into `dx`.
  */
 export function batchNormBackwardSimd(
-  dy: Float32Array, x: Float32Array, c: number, mean: Float32Array, rstd: Float32Array, gamma: Float32Array, dx: Float32Array,
+  backend: KernelBackend | null, dy: TensorInfo | Float32Array, x: TensorInfo | Float32Array, c: number,
+  meanIn: TensorInfo | Float32Array, rstdIn: TensorInfo | Float32Array, gammaIn: TensorInfo | Float32Array, dx: TensorInfo | Float32Array,
 ): { dGamma: Float32Array; dBeta: Float32Array } {
-  const k = kernels() as BnExports;
-  const rows = x.length / c;
-  const [pdy, px, pdx, pmean, pacc1, pacc2, po1, po2, pa, pb, pd] = layout(k, [
-    x.length * 4, x.length * 4, x.length * 4, c * 4, c * 4, c * 4, c * 8, c * 8, c * 4, c * 4, c * 4,
-  ]) as number[] as [number, number, number, number, number, number, number, number, number, number, number];
-  const buf = k.memory.buffer;
-  new Float32Array(buf, pdy, dy.length).set(dy);
-  new Float32Array(buf, px, x.length).set(x);
-  new Float32Array(buf, pmean, c).set(mean);
-  k.channelDySums(pdy, px, rows, c, pmean, pacc1, pacc2, po1, po2);
-  const sumDy = new Float64Array(buf, po1, c);
-  const sumDyXc = new Float64Array(buf, po2, c);
-  const dGamma = Float32Array.from(sumDyXc, (s, i) => s * rstd[i]!);
-  const dBeta = Float32Array.from(sumDy);
-  const a = new Float32Array(buf, pa, c);
-  const b = new Float32Array(buf, pb, c);
-  const d = new Float32Array(buf, pd, c);
-  for (let i = 0; i < c; i++) {
-    a[i] = gamma[i]! * rstd[i]!;
-    b[i] = (a[i]! * rstd[i]! * -dGamma[i]!) / rows;
-    // a dy + b (x - mean) + e, with the constant terms folded: e - b mean.
-    d[i] = (a[i]! * -sumDy[i]!) / rows - b[i]! * mean[i]!;
-  }
-  k.channelAffine(pdy, px, rows, c, pa, pb, pd, pdx);
-  dx.set(new Float32Array(buf, pdx, x.length));
-  return { dGamma, dBeta };
+  const mean = small(backend, meanIn);
+  const rstd = small(backend, rstdIn);
+  const gamma = small(backend, gammaIn);
+  return at(backend, (s) => {
+    const pmean = s.scratch(c * 4);
+    const pacc1 = s.scratch(c * 4);
+    const pacc2 = s.scratch(c * 4);
+    const po1 = s.scratch(c * 8);
+    const po2 = s.scratch(c * 8);
+    const pa = s.scratch(c * 4);
+    const pb = s.scratch(c * 4);
+    const pd = s.scratch(c * 4);
+    const pdy = s.input(dy);
+    const px = s.input(x);
+    const pdx = s.output(dx);
+    const rows = (x instanceof Float32Array ? x.length : x.shape.reduce((p, q) => p * q, 1)) / c;
+    s.f32(pmean, c).set(mean);
+    s.k.channelDySums(pdy, px, rows, c, pmean, pacc1, pacc2, po1, po2);
+    const sumDy = Float64Array.from(s.f64(po1, c));
+    const dGamma = Float32Array.from(s.f64(po2, c), (v, i) => v * rstd[i]!);
+    const dBeta = Float32Array.from(sumDy);
+    const a = s.f32(pa, c);
+    const b = s.f32(pb, c);
+    const d = s.f32(pd, c);
+    for (let i = 0; i < c; i++) {
+      a[i] = gamma[i]! * rstd[i]!;
+      b[i] = (a[i]! * rstd[i]! * -dGamma[i]!) / rows;
+      // a dy + b (x - mean) + e, with the constant terms folded: e - b mean.
+      d[i] = (a[i]! * -sumDy[i]!) / rows - b[i]! * mean[i]!;
+    }
+    s.k.channelAffine(pdy, px, rows, c, pa, pb, pd, pdx);
+    return { dGamma, dBeta };
+  });
 }
 
-interface ReluExports extends Exports {
-  reluGrad(dy: number, y: number, n: number, cap: number, out: number): void;
-}
-
-/** dx = dy where 0 < y < cap (Infinity for ReLU), else 0, written into `dx`. Null without SIMD. */
-export function reluGradSimd(dy: Float32Array, y: Float32Array, cap: number, dx: Float32Array): boolean {
-  const k = kernels() as ReluExports | null;
-  if (!k) return false;
-  const [pdy, py, pdx] = layout(k, [dy.length * 4, y.length * 4, dy.length * 4]) as [number, number, number];
-  const buf = k.memory.buffer;
-  new Float32Array(buf, pdy, dy.length).set(dy);
-  new Float32Array(buf, py, y.length).set(y);
-  k.reluGrad(pdy, py, dy.length, cap, pdx);
-  dx.set(new Float32Array(buf, pdx, dy.length));
-  return true;
+/** dx = dy where 0 < y < cap (Infinity for ReLU), else 0, into `dx`. */
+export function reluGradSimd(backend: KernelBackend | null, dy: TensorInfo | Float32Array, y: TensorInfo | Float32Array, cap: number, dx: TensorInfo | Float32Array): void {
+  at(backend, (s) => {
+    const n = dy instanceof Float32Array ? dy.length : dy.shape.reduce((p, q) => p * q, 1);
+    const pdy = s.input(dy);
+    const py = s.input(y);
+    const pdx = s.output(dx);
+    s.k.reluGrad(pdy, py, n, cap, pdx);
+  });
 }
