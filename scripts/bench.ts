@@ -21,7 +21,8 @@ import { setupNodeBackend } from '../src/node/backend';
 import { runInBrowser } from './bench/browser-run';
 import { benchBackend } from './bench/measure';
 import { BENCH_MODELS, skippedRow, type BenchRow, type Budget } from './bench/rows';
-import { ratioLines, ratios, tableLines } from './bench/report';
+import { ratioLines, ratios, searchLines, tableLines } from './bench/report';
+import { searchThroughput } from './bench/search-throughput';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const STEPS = Number(process.env.BENCH_STEPS ?? 3);
@@ -70,6 +71,20 @@ for (const backend of pick(['cpu', 'wasm'])) {
   rows.push(...done);
 }
 
+/** Node wasm: the search's evaluations side by side, per model (the fitness rows time one at a time). */
+const search: { model: string; width: number; secondsPerEvaluation: number }[] = [];
+if (pick(['wasm']).length > 0 && tf.getBackend() === 'wasm') {
+  for (const m of BENCH_MODELS) {
+    try {
+      const t = await searchThroughput(await readModelFolder(join(root, 'public', m.path)), 'wasm');
+      search.push({ model: m.name, ...t });
+      log(`node wasm ${m.name}: search, ${t.width} evaluations side by side, ${t.secondsPerEvaluation.toFixed(2)} s each`);
+    } catch (e) {
+      log(`node wasm ${m.name}: search side by side failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+}
+
 const browserBackends = process.env.BENCH_BROWSER === '0' ? [] : pick(['webgpu', 'webgl', 'wasm', 'wasm-mt']);
 let browser: { name: string | null; webgpuAdapter: string | null; wasm: string | null; error: string | null } | null = null;
 if (browserBackends.length > 0) {
@@ -88,9 +103,9 @@ if (browserBackends.length > 0) {
 
 if (process.env.BENCH_TORCH !== '0') rows.push(...torchRows());
 const q = ratios(rows);
-console.log([...tableLines(rows), '', ...ratioLines(rows, q)].join('\n'));
+console.log([...tableLines(rows), '', ...ratioLines(rows, q), ...searchLines(rows, search)].join('\n'));
 if (browser?.name) console.log(`browser: ${browser.name}${browser.webgpuAdapter ? `, WebGPU adapter ${browser.webgpuAdapter}` : ''}${browser.wasm ? `, ${browser.wasm}` : ''}`);
 const seconds = Math.round((performance.now() - started) / 1000);
-const json = { steps: STEPS, budget: { ...BUDGET, browserBackendLimitMs: BROWSER_BACKEND_LIMIT_MS }, rows, ratios: q, browser, seconds, date: new Date().toISOString() };
+const json = { steps: STEPS, budget: { ...BUDGET, browserBackendLimitMs: BROWSER_BACKEND_LIMIT_MS }, rows, ratios: q, search, browser, seconds, date: new Date().toISOString() };
 writeFileSync(join(root, 'bench-results.json'), JSON.stringify(json, null, 2));
 console.log(`bench took ${seconds} s; wrote bench-results.json`);

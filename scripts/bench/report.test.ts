@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ratioLines, ratios, tableLines } from './report';
+import { ratioLines, ratios, searchLines, tableLines } from './report';
 import { BENCH_MODELS, skippedRow, type BenchRow } from './rows';
 
 const [demo, mobilenet] = BENCH_MODELS as [typeof BENCH_MODELS[0], typeof BENCH_MODELS[0]];
@@ -35,5 +35,13 @@ describe('bench ratios', () => {
   it('say when PyTorch was not measured', () => {
     const rows = [row('node', 'wasm', demo, 60, 0.5, 55), skippedRow('pytorch', 'cpu 2t', demo, 'not measured (Debian python3-torch not installed)')];
     expect(ratioLines(rows, ratios(rows))).toContain('PyTorch: not measured (Debian python3-torch not installed)');
+  });
+
+  it('put the search side by side against PyTorch\'s one evaluation', () => {
+    const rows = [row('pytorch', 'cpu 2t', mobilenet, 500, 0.5)];
+    expect(searchLines(rows, [{ model: mobilenet.name, width: 2, secondsPerEvaluation: 0.6 }])).toEqual([
+      `search, ${mobilenet.name}, node wasm: 2 evaluations side by side, 0.60 s per evaluation, 1.20x PyTorch's evaluation on every core`,
+    ]);
+    expect(searchLines([], [{ model: demo.name, width: 2, secondsPerEvaluation: 0.05 }])[0]).toBe(`search, ${demo.name}, node wasm: 2 evaluations side by side, 0.05 s per evaluation`);
   });
 });

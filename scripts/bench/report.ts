@@ -83,3 +83,15 @@ export function ratioLines(rows: BenchRow[], q: Ratios): string[] {
   }
   return lines;
 }
+
+/**
+ * Lines for the search side by side: seconds per evaluation with the main thread and its
+ * workers (throughput) against PyTorch's one evaluation on every core.
+ */
+export function searchLines(rows: BenchRow[], search: { model: string; width: number; secondsPerEvaluation: number }[]): string[] {
+  return search.map((s) => {
+    const ref = rows.find((r) => r.where === 'pytorch' && r.model === s.model)?.fitnessSeconds ?? null;
+    const vs = ref ? `, ${(s.secondsPerEvaluation / ref).toFixed(2)}x PyTorch's evaluation on every core` : '';
+    return `search, ${s.model}, node wasm: ${s.width} evaluations side by side, ${s.secondsPerEvaluation.toFixed(2)} s per evaluation${vs}`;
+  });
+}

@@ -2,54 +2,14 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paperDefaults, type PruneOptions } from '../core/options';
-import { Rng } from '../core/rng';
 import type { NamedBytes } from '../core/session-types';
-import type { Dataset } from '../engine/data/types';
-import { predictLogits } from '../engine/eval/evaluate';
 import { loadAnyModel } from '../engine/model/load';
-import { makeLogitsFn } from '../engine/model/logits';
-import { findPrunableKernels } from '../engine/model/prunable';
-import { evaluateFitness, FitnessRunner, releaseFitnessContext, workerFitnessContext, type FitnessContext, type FitnessSetup, type FitnessWorkers } from '../engine/pipeline/fitness';
-import { fitnessImagesOf } from '../engine/pipeline/fitness-images';
-import { patternTargets } from '../engine/pipeline/plan';
+import { evaluateFitness, FitnessRunner, releaseFitnessContext, type FitnessSetup, type FitnessWorkers } from '../engine/pipeline/fitness';
 import { MOBILENET_DIR, REPO_ROOT } from './assets.test-helpers';
 import { setupNodeBackend } from './backend';
 import { readModelFolder } from './files';
 import { nodeFitnessWorkers } from './fitness-workers';
-
-/** Seeded random images at the model's input size, labelled with random classes. */
-function randomImages(model: tf.LayersModel, count: number, classes: number): Dataset {
-  const [h, w, c] = model.inputs[0]!.shape.slice(1) as number[];
-  const rng = new Rng(5);
-  return {
-    height: h!, width: w!, channels: c!, squeezeChannel: false, count,
-    pixels: Uint8Array.from({ length: count * h! * w! * c! }, () => rng.int(256)),
-    labels: Int32Array.from({ length: count }, () => rng.int(classes)),
-    paths: Array.from({ length: count }, (_, i) => `calib/${i}.png`), classNames: null,
-  };
-}
-
-/**
- * A search's fitness setup on `ds` (every image calibrates, `fitnessImages` of them are scored,
- * against the dense model's logits) and this thread's fitness context for it.
- */
-async function prepare(model: tf.LayersModel, ds: Dataset, o: PruneOptions): Promise<{ setup: FitnessSetup; here: FitnessContext }> {
-  const layers = findPrunableKernels(model, { keepFirstDense: o.keepFirstDense, keepLastDense: o.keepLastDense }).map((k) => k.summary);
-  const calib = [...Array(ds.count).keys()];
-  const images = fitnessImagesOf({ options: o, calib });
-  const dense = await predictLogits(makeLogitsFn(model).logits, ds, images, o.preprocess, 32);
-  const setup: FitnessSetup = {
-    options: o, targets: patternTargets(layers, o), calib, images, dense,
-    labels: Int32Array.from(images, (i) => ds.labels![i]!), classes: dense.length / images.length,
-  };
-  return { setup, here: await workerFitnessContext(model, ds, setup, new AbortController().signal) };
-}
-
-/** Per-layer sparsities that differ from layer to layer, seeded. */
-function genome(layers: number, seed: number): number[] {
-  const rng = new Rng(seed);
-  return Array.from({ length: layers }, () => 0.3 + 0.6 * rng.next());
-}
+import { genome, prepare, randomImages } from './fitness.test-helpers';
 
 const cases: { name: string; dir: string; options: Partial<PruneOptions>; count: number }[] = [
   { name: 'the demo CNN', dir: join(REPO_ROOT, 'public/demo/cifar10/model'), options: { batchSize: 16, fitnessImages: 24, bnBatches: 2 }, count: 40 },
