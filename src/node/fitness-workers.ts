@@ -5,7 +5,11 @@
  * fitness is the same in a worker as on the run's thread (fitness-workers.test.ts), so the
  * search's result does not depend on how many there are.
  */
+import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
 import { Worker } from 'node:worker_threads';
 import type { NamedBytes } from '../core/session-types';
 import type { FitnessWorkerFactory } from '../engine/pipeline/fitness';
@@ -16,8 +20,30 @@ export function defaultSearchWorkers(): number {
   return Math.max(0, Math.min(7, availableParallelism() - 1));
 }
 
+let entry: URL | null = null;
+
+/**
+ * The worker's script: fitness-worker-main.ts bundled once per process by esbuild (packages stay
+ * external, resolved from the repository's node_modules) into node_modules/.cache. A worker that
+ * compiled the TypeScript itself through tsx took 65 MB more and started slower; where esbuild
+ * cannot build, that is the fallback (fitness-worker.mjs).
+ */
+function workerEntry(): URL {
+  if (entry) return entry;
+  const here = dirname(fileURLToPath(import.meta.url));
+  try {
+    const out = join(here, '../../node_modules/.cache/pts-studio/fitness-worker.mjs');
+    mkdirSync(dirname(out), { recursive: true });
+    esbuild.buildSync({ entryPoints: [join(here, 'fitness-worker-main.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: out, logLevel: 'silent' });
+    entry = pathToFileURL(out);
+  } catch {
+    entry = new URL('./fitness-worker.mjs', import.meta.url);
+  }
+  return entry;
+}
+
 function spawn(backend: string): WorkerPort {
-  const worker = new Worker(new URL('./fitness-worker.mjs', import.meta.url), { workerData: { backend } });
+  const worker = new Worker(workerEntry(), { workerData: { backend } });
   return {
     post: (m) => worker.postMessage(m),
     listen(onMessage, onStop) {
