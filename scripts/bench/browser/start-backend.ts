@@ -4,6 +4,7 @@
  * wasm preparation (binaries served by Vite, the studio's gradient kernels).
  */
 import * as tf from '@tensorflow/tfjs';
+import { simdOnHeap } from '../../../src/engine/wasm-grad/simd/simd-kernels';
 import '@tensorflow/tfjs-backend-webgpu';
 import { prepareWasm, wasmThreadsText } from '../../../workers/wasm-setup';
 
@@ -37,6 +38,6 @@ export async function startBackend(bench: string): Promise<string | null> {
   const [v] = await probe.data();
   probe.dispose();
   if (v !== 64) throw new Error(`a 4x4 matMul gave ${v}, expected 64`);
-  if (name === 'wasm') return `wasm ${wasmThreadsText() ?? ''}`;
+  if (name === 'wasm') return `wasm ${wasmThreadsText() ?? ''}, SIMD kernels ${simdOnHeap(tf.backend()) ? 'on the heap' : 'through copies'}`;
   return name === 'webgpu' ? adapterText() : null;
 }
