@@ -36,8 +36,13 @@ export function magnitudeThreshold(absValues: Float32Array, keep: number): numbe
  * among equal magnitudes at the threshold, lower indices are kept first.
  */
 export function magnitudeMask(w: ArrayLike<number>, sparsity: number): Uint8Array {
+  return magnitudeMaskKeeping(w, keepCount(w.length, sparsity));
+}
+
+/** Mask (1 = kept) with exactly `keep` ones on the largest |w|, ties at the threshold to lower indices. */
+export function magnitudeMaskKeeping(w: ArrayLike<number>, keep: number): Uint8Array {
   const n = w.length;
-  const keep = keepCount(n, sparsity);
+  keep = Math.min(n, Math.max(0, Math.round(keep)));
   const mask = new Uint8Array(n);
   if (keep === 0) return mask;
   if (keep === n) return mask.fill(1);

@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { magnitudeMask } from '../../core/masks/magnitude';
+import { magnitudeMask, magnitudeMaskKeeping } from '../../core/masks/magnitude';
 import { nmMask } from '../../core/masks/nm';
 import { Rng } from '../../core/rng';
+import { setupNodeBackend } from '../../node/backend';
+import { wasmMagnitudeMaskAvailable } from '../wasm-grad/magnitude-mask';
 import { deviceMask } from './device-masks';
 
 describe('deviceMask matches the host masks exactly', () => {
@@ -36,5 +38,22 @@ describe('deviceMask matches the host masks exactly', () => {
     const w = weights(200);
     const got = tf.tidy(() => deviceMask(tf.tensor(w, [10, 20]), { kind: 'magnitude', keep: 37 }).dataSync());
     expect(Array.from(got)).toEqual(Array.from(magnitudeMask(w, 1 - 37 / 200)));
+  });
+
+  it('magnitude masks on wasm (the host selection on the heap) equal the host mask, NaN and ties included', async () => {
+    const w = weights(3 * 3 * 16 * 24);
+    w[7] = NaN;
+    const keepOf = [1, 777, 3455];
+    await setupNodeBackend('wasm');
+    try {
+      expect(wasmMagnitudeMaskAvailable()).toBe(true);
+      for (const keep of keepOf) {
+        const got = Array.from(tf.tidy(() => deviceMask(tf.tensor(w, [3, 3, 16, 24]), { kind: 'magnitude', keep }).dataSync()));
+        expect(got.reduce((a, b) => a + b, 0)).toBe(keep);
+        expect(got, `keep ${keep}`).toEqual(Array.from(magnitudeMaskKeeping(w, keep)));
+      }
+    } finally {
+      await tf.setBackend('cpu');
+    }
   });
 });

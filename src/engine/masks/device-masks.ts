@@ -5,6 +5,7 @@ import { webgpuNmMask, webgpuNmMaskAvailable } from '../webgpu/nm-mask';
 import { webglMagnitudeMask, webglMagnitudeMaskAvailable } from '../webgl/magnitude-mask';
 import { webglNmMask, webglNmMaskAvailable } from '../webgl/nm-mask';
 import { selectMagnitudeMask } from './magnitude-select';
+import { wasmMagnitudeMask, wasmMagnitudeMaskAvailable } from '../wasm-grad/magnitude-mask';
 
 /** How one kernel is masked. */
 export type MaskSpec =
@@ -21,8 +22,9 @@ const SELECTING_BACKENDS = new Set(['webgl', 'webgpu']);
  * on WebGPU by the studio's radix-select kernels (six dispatches, src/engine/webgpu); on WebGL 2
  * by the same selection in fragment shaders (ten draws, src/engine/webgl), or where float32
  * render targets are missing by threshold selection (magnitude-select.ts), since tf.topk there is
- * a bitonic sort and scatterND loops over every kept index per output; on cpu/wasm by tf.topk, a
- * native sort that beats the selection's [64, n] comparisons there. N:M masks keep the N largest
+ * a bitonic sort and scatterND loops over every kept index per output; on wasm by the host
+ * selection on the heap (wasm-grad/magnitude-mask.ts); on cpu by tf.topk, a native sort that
+ * beats the selection's [64, n] comparisons there. N:M masks keep the N largest
  * |w| of every M consecutive input channels (axis rank-2), ties to the lower index: on WebGPU and
  * WebGL 2 in one shader, elsewhere by
  * rank comparisons over all groups at once.
@@ -36,6 +38,7 @@ export function deviceMask(w: tf.Tensor, spec: MaskSpec): tf.Tensor {
       if (webgpuMagnitudeMaskAvailable()) return webgpuMagnitudeMask(w, spec.keep);
       if (webglMagnitudeMaskAvailable()) return webglMagnitudeMask(w, spec.keep);
       if (SELECTING_BACKENDS.has(tf.getBackend())) return tf.reshape(selectMagnitudeMask(w, spec.keep), w.shape);
+      if (wasmMagnitudeMaskAvailable()) return wasmMagnitudeMask(w, spec.keep);
       const { indices } = tf.topk(tf.abs(tf.reshape(w, [n])), spec.keep, false);
       const ones = tf.ones([spec.keep]);
       return tf.reshape(tf.scatterND(tf.reshape(indices, [spec.keep, 1]), ones, [n]), w.shape);

@@ -14,6 +14,7 @@ import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter';
 import { depthwiseBackpropInputConfig } from './depthwise-backprop-input';
 import { identityConfig } from './identity';
 import { batchNormGradConfig, batchNormTrainConfig, reluGradConfig } from './batch-norm';
+import { magnitudeMaskConfig } from './magnitude-mask';
 import { meanLeadingConfig, sumLeadingConfig } from './reduce-leading';
 
 /** Every kernel this folder can supply, for the 'wasm' backend. */
@@ -28,6 +29,7 @@ export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
   batchNormTrainConfig,
   batchNormGradConfig,
   reluGradConfig,
+  magnitudeMaskConfig,
 ];
 
 /** Kernels wasm has but that ours outrun: registered in place of wasm's. */

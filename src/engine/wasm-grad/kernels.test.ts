@@ -3,6 +3,7 @@ import type { NamedAttrMap } from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmTrainingKernels } from './index';
 import { BATCH_NORM_GRAD, BATCH_NORM_TRAIN, RELU_GRAD } from './batch-norm';
+import { MAGNITUDE_MASK } from './magnitude-mask';
 import { normals, relativeError, valuesOn } from './wasm-grad.test-helpers';
 
 type Shape4 = [number, number, number, number];
@@ -141,6 +142,7 @@ describe('registerWasmTrainingKernels', () => {
       BATCH_NORM_TRAIN,
       BATCH_NORM_GRAD,
       RELU_GRAD,
+      MAGNITUDE_MASK,
     ]);
     for (const name of registered) expect(tf.getKernel(name, 'wasm')).toBeDefined();
     expect(registerWasmTrainingKernels()).toEqual([]);
