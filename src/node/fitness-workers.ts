@@ -5,7 +5,8 @@
  * fitness is the same in a worker as on the run's thread (fitness-workers.test.ts), so the
  * search's result does not depend on how many there are.
  */
-import { mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -32,9 +33,16 @@ function workerEntry(): URL {
   if (entry) return entry;
   const here = dirname(fileURLToPath(import.meta.url));
   try {
-    const out = join(here, '../../node_modules/.cache/pts-studio/fitness-worker.mjs');
-    mkdirSync(dirname(out), { recursive: true });
-    esbuild.buildSync({ entryPoints: [join(here, 'fitness-worker-main.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: out, logLevel: 'silent' });
+    const built = esbuild.buildSync({ entryPoints: [join(here, 'fitness-worker-main.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', write: false, logLevel: 'silent' });
+    const text = built.outputFiles[0]!.text;
+    // Named by its content and written by rename: runs started side by side never read a half-written file.
+    const out = join(here, `../../node_modules/.cache/pts-studio/fitness-worker-${createHash('sha256').update(text).digest('hex').slice(0, 16)}.mjs`);
+    if (!existsSync(out)) {
+      mkdirSync(dirname(out), { recursive: true });
+      const tmp = `${out}.${process.pid}.tmp`;
+      writeFileSync(tmp, text);
+      renameSync(tmp, out);
+    }
     entry = pathToFileURL(out);
   } catch {
     entry = new URL('./fitness-worker.mjs', import.meta.url);
