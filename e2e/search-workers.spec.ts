@@ -32,6 +32,7 @@ test('a search worker beside the compute worker gives the same search, two evalu
   expect(alone.timings.searchParallel).toBe(1);
   expect(side.timings.searchParallel).toBe(2);
   await expect(page.getByTestId('result-timings')).toContainText('2 side by side');
+  await page.getByTestId('result-timings').screenshot({ path: path.join(REPO, 'test-results', 'search-workers-timings.png') });
   expect(side.layers.map((l) => l.targetSparsity)).toEqual(alone.layers.map((l) => l.targetSparsity));
   expect(side.search).toEqual(alone.search);
   const figures = { alone: alone.timings.searchSeconds, side: side.timings.searchSeconds, perEval: [alone.timings.fitnessSeconds, side.timings.fitnessSeconds] };
