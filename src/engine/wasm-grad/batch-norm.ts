@@ -6,17 +6,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelBackend, KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
-import { batchNormBackwardSimd, batchNormForwardSimd, reluGradSimd } from './simd/simd-kernels';
+import { batchNormBackwardSimd, batchNormForwardSimd, reluGradSimd, type WasmHeap } from './simd/simd-kernels';
 
 /** Kernel names (custom: TF.js has no such kernels). */
 export const BATCH_NORM_TRAIN = 'PtsBatchNormTrain';
 export const BATCH_NORM_GRAD = 'PtsBatchNormGrad';
 export const RELU_GRAD = 'PtsReluGrad';
-
-interface WasmHeap {
-  typedArrayFromHeap(t: TensorInfo): Float32Array;
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-}
 
 function channels(x: TensorInfo): number {
   return x.shape[x.shape.length - 1]!;

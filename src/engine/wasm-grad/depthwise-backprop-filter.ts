@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DepthwiseConv2dNativeBackpropFilterAttrs, KernelBackend, KernelConfig, TensorInfo } from '@tensorflow/tfjs';
 import { compose } from './compose';
-import { depthwiseFilterGradSimd, simdAvailable } from './simd/simd-kernels';
+import { depthwiseFilterGradSimd, simdAvailable, type WasmHeap } from './simd/simd-kernels';
 
 /** [kh, kw, c, 1] with ones at tap (i, j) for every channel. */
 function oneHotTap(kh: number, kw: number, c: number, i: number, j: number): tf.Tensor4D {
@@ -41,11 +41,6 @@ export function depthwiseBackpropFilter(
     }
   }
   return tf.reshape(tf.stack(taps), filterShape);
-}
-
-/** The wasm backend's output allocation. */
-interface WasmHeap {
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
 }
 
 /**

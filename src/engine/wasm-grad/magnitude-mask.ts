@@ -7,13 +7,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { magnitudeMaskKeeping } from '../../core/masks/magnitude';
+import type { WasmHeap } from './simd/simd-kernels';
 
 export const MAGNITUDE_MASK = 'PtsMagnitudeMask';
-
-interface WasmHeap {
-  typedArrayFromHeap(t: TensorInfo): Float32Array;
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-}
 
 /** Input w; attr keep. Output the 0/1 float mask of w's shape. */
 export const magnitudeMaskConfig: KernelConfig = {

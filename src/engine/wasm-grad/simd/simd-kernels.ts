@@ -61,11 +61,15 @@ export function simdBatchNormApplies(c: number): boolean {
   return c > 0 && c % 4 === 0 && simdAvailable();
 }
 
-/** The wasm backend's slice this file uses. */
-interface WasmBackend {
-  wasm: { asm?: { memory?: unknown }; wasmMemory?: unknown };
+/** The wasm backend's views of tensor memory and its output allocation (the kernels' configs use these). */
+export interface WasmHeap {
   typedArrayFromHeap(t: TensorInfo): Float32Array;
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+}
+
+/** The wasm backend's slice this file uses. */
+interface WasmBackend extends WasmHeap {
+  wasm: { asm?: { memory?: unknown }; wasmMemory?: unknown };
   disposeData(dataId: object, force?: boolean): boolean;
 }
 
