@@ -9,6 +9,7 @@ import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { strFromU8, unzipSync } from 'fflate';
 import type { RunReport } from '../src/core/events';
+import { STUDIO_DB_NAME } from '../src/core/studio-db-layout';
 import { REPO, openStudio, setOption, waitIdle } from './helpers';
 
 /** 2 epochs of 15 steps with 3 held-out evaluations (each saves a checkpoint); no search. */
@@ -151,6 +152,55 @@ test('a reload mid-run leaves an interrupted run that resumes from its checkpoin
   await expect(page.getByTestId('run-row')).toHaveCount(1);
   await expect(page.getByTestId('run-row')).toHaveAttribute('data-status', 'done');
 });
+
+test('a reload after a checkpoint is stored but before the page hears of it resumes with the whole loss chart', async ({ page }) => {
+  test.setTimeout(15 * 60_000);
+  await openStudio(page, 'backend=wasm&debug=faults');
+  await waitIdle(page);
+  await configure(page, SHORT);
+  // The first checkpoint after training began is announced; the next is stored but the page is not told of it. The page's
+  // periodic saves stop too, so only what is saved around a checkpoint holds the charts.
+  await page.evaluate(() => (globalThis as unknown as { ptsStudioFaults: { inject(k: string): Promise<void> } }).ptsStudioFaults.inject('hold-checkpoint-ack'));
+  await page.getByTestId('run-button').click();
+  const announced = await storedCheckpointAbove(page, 0);
+  const stored = await storedCheckpointAbove(page, announced);
+  await page.reload();
+  await waitIdle(page);
+  await expect(page.getByTestId('resume-bar')).toContainText(`checkpoint at step ${stored}`);
+  await page.getByTestId('resume-bar-resume').click();
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done', { timeout: 8 * 60_000 });
+  // The steps between the announced checkpoint and the stored one were saved with the charts before the checkpoint was.
+  expect(Number(await page.getByTestId('chart-loss').getAttribute('data-points'))).toBe(30);
+});
+
+/** Waits, reading the browser's storage every few ms, until the run's stored checkpoint is past `step`; returns its step. */
+async function storedCheckpointAbove(page: Page, step: number): Promise<number> {
+  return page.evaluate(
+    ({ name, after }) =>
+      new Promise<number>((resolve, reject) => {
+        const deadline = Date.now() + 5 * 60_000;
+        const open = indexedDB.open(name);
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const read = () => {
+            const all = db.transaction('runs').objectStore('runs').getAll();
+            all.onerror = () => reject(all.error);
+            all.onsuccess = () => {
+              const stored = Math.max(-1, ...(all.result as { checkpointStep: number | null }[]).map((r) => r.checkpointStep ?? -1));
+              if (stored > after) {
+                db.close();
+                resolve(stored);
+              } else if (Date.now() > deadline) reject(new Error(`no checkpoint past step ${after} was stored`));
+              else setTimeout(read, 5);
+            };
+          };
+          read();
+        };
+      }),
+    { name: STUDIO_DB_NAME, after: step },
+  );
+}
 
 test('a lost GPU device interrupts the run; it resumes on wasm', async ({ page }) => {
   test.setTimeout(20 * 60_000);

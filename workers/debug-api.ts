@@ -14,11 +14,30 @@ export interface KernelCheck {
   timings: KernelTiming[];
 }
 
+/** The faults a browser test can inject. */
+export type FaultKind = 'crash' | 'lose-device' | 'hold-checkpoint-ack';
+
+/**
+ * Set by the 'hold-checkpoint-ack' fault: from the second checkpoint taken after a training step on, checkpoints are still
+ * stored but the page is never told (a reload lands in between). `trainCheckpoints` counts those checkpoints.
+ */
+export const faults = { holdCheckpointAck: false, trainCheckpoints: 0 };
+
+/** Whether the checkpoint just stored at `step` is kept from the page (the fault above). */
+export function holdsCheckpointAck(step: number): boolean {
+  if (!faults.holdCheckpointAck || step === 0) return false;
+  return ++faults.trainCheckpoints >= 2;
+}
+
 /** `ready` settles once the worker's backend is selected. */
 export function debugApi(ready: () => Promise<unknown>) {
   return {
-    /** An uncaught error in the worker, or the loss of the WebGPU device. */
-    async injectFault(kind: 'crash' | 'lose-device'): Promise<void> {
+    /** An uncaught error in the worker, the loss of the WebGPU device, or checkpoints the page is not told of. */
+    async injectFault(kind: FaultKind): Promise<void> {
+      if (kind === 'hold-checkpoint-ack') {
+        Object.assign(faults, { holdCheckpointAck: true, trainCheckpoints: 0 });
+        return;
+      }
       if (kind === 'crash') {
         setTimeout(() => {
           throw new Error('injected crash');

@@ -11,7 +11,7 @@ import { DEVICE_LOST_ERROR, type BackendInfo, type DatasetSummary, type ModelSum
 import { StudioSession } from '../src/engine/session';
 import { selectBackend } from './backend-select';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint-store';
-import { debugApi } from './debug-api';
+import { debugApi, holdsCheckpointAck } from './debug-api';
 import { requestWasmThreads } from './wasm-setup';
 import { browserSearchWorkers, defaultBrowserSearchWorkers } from './search-workers';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
@@ -64,8 +64,12 @@ export interface RunExtras {
   searchWorkers?: number;
 }
 
-/** What the page hears of each checkpoint: stored at `step`, or the storage refused it (nothing more is saved for the run). */
-export type CheckpointSaved = { step: number } | { error: string };
+/**
+ * What the page hears of each checkpoint: `saving` first (the page stores its chart history, which then reaches the step,
+ * before the checkpoint exists: a reload in between never finds a checkpoint ahead of the saved charts), then stored at
+ * `step`, or the storage refused it (nothing more is saved for the run).
+ */
+export type CheckpointSaved = { saving: number } | { step: number } | { error: string };
 
 /** The run's search workers: on wasm only, `asked` of them or the default for the cores left. */
 function searchWorkersFor(asked: number | undefined): { searchWorkers?: ReturnType<typeof browserSearchWorkers> } {
@@ -170,8 +174,9 @@ const api = {
     let saving = saveAs !== undefined;
     const store = async (c: RunCheckpoint) => {
       if (!saving || saveAs === undefined) return;
-      // Events first, so the page's saved charts reach the checkpoint's step.
+      // Events first, and the page's charts saved with them, so the saved charts reach the checkpoint's step.
       await batcher.flush();
+      await onCheckpoint?.({ saving: c.train?.step ?? 0 });
       let saved: CheckpointSaved;
       try {
         saved = { step: await saveCheckpoint(saveAs, c) };
@@ -179,6 +184,8 @@ const api = {
         saving = false;
         saved = { error: e instanceof Error ? e.message : String(e) };
       }
+      // The test's fault: the run waits here, stored but unannounced, until the page goes.
+      if ('step' in saved && holdsCheckpointAck(saved.step)) await new Promise<never>(() => undefined);
       await onCheckpoint?.(saved);
     };
     try {

@@ -11,6 +11,9 @@ import { holdRunLock, putRun, saveFinished, saveInputs } from './run-records';
 /** Least time between two saves of the record while a run goes. */
 const SAVE_MS = 1500;
 
+/** For the browser tests (`?debug=faults`): the periodic saves stop, so the record is saved only around checkpoints. */
+export const recorderFaults = { noPeriodicSaves: false };
+
 /** The saved form of the live state (files are saved apart). */
 export function savedState(run: RunState): RunRecord['state'] {
   const { artifacts: _files, ...rest } = run;
@@ -77,10 +80,20 @@ export class RunRecorder {
   /** The run changed; saved within SAVE_MS. */
   update(run: RunState): void {
     this.latest = run;
+    if (recorderFaults.noPeriodicSaves) return;
     this.timer ??= setTimeout(() => {
       this.timer = null;
       this.flushState();
     }, SAVE_MS);
+  }
+
+  /** The worker is about to store a checkpoint: the chart history, which reaches its step, is saved first; resolves when stored. */
+  saveState(run: RunState): Promise<void> {
+    this.latest = run;
+    return this.write(async () => {
+      this.record = { ...this.record, state: savedState(run), updatedAt: Date.now() };
+      await putRun(this.record);
+    });
   }
 
   /** The worker stored a checkpoint at `step`: the chart history up to it is saved now; resolves when stored. */
@@ -115,12 +128,7 @@ export class RunRecorder {
   }
 
   private flushState(): void {
-    const run = this.latest;
-    if (!run) return;
-    void this.write(async () => {
-      this.record = { ...this.record, state: savedState(run), updatedAt: Date.now() };
-      await putRun(this.record);
-    });
+    if (this.latest) void this.saveState(this.latest);
   }
 
   private stopTimer(): void {

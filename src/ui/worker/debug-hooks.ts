@@ -1,7 +1,9 @@
 /**
  * Hooks for the browser tests, on the page only with `?debug=faults`: a worker crash, a lost GPU
- * device, and the WebGPU and WebGL kernels' checks (which the worker loads only when asked).
+ * device, a checkpoint stored but not announced, and the WebGPU and WebGL kernels' checks (which the worker loads only when asked).
  */
+import type { FaultKind } from '../../../workers/debug-api';
+import { recorderFaults } from '../persist/recorder';
 import type { WorkerLife } from './worker-life';
 
 /** Puts `ptsStudioFaults` on the page when its address asks for it. */
@@ -9,7 +11,11 @@ export function installDebugHooks(life: WorkerLife): void {
   if (new URLSearchParams(globalThis.location?.search ?? '').get('debug') !== 'faults') return;
   Object.assign(globalThis, {
     ptsStudioFaults: {
-      inject: (kind: 'crash' | 'lose-device') => life.api.injectFault(kind),
+      inject: (kind: FaultKind) => {
+        // A checkpoint kept from the page is tested with nothing else saving the charts meanwhile.
+        if (kind === 'hold-checkpoint-ack') recorderFaults.noPeriodicSaves = true;
+        return life.api.injectFault(kind);
+      },
       checkWebGpuKernels: () => life.api.checkWebGpuKernels(),
       checkWebGlKernels: () => life.api.checkWebGlKernels(),
     },

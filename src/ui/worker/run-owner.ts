@@ -137,6 +137,7 @@ export class RunOwner {
     });
     const onCheckpoint = Comlink.proxy(async (saved: CheckpointSaved) => {
       if (token !== this.token || !recorder) return;
+      if ('saving' in saved) return recorder.saveState(this.live);
       if ('error' in saved) return recorder.checkpointFailed(`the checkpoint was not stored: ${saved.error}`);
       const run = { ...this.live, checkpointStep: saved.step };
       await recorder.checkpointSaved(saved.step, run);
