@@ -35,8 +35,22 @@ const CONV: Case[] = [
   { x: [2, 10, 9, 3], filter: [5, 3, 3, 4], strides: 3, pad: 'same' },
   { x: [1, 11, 10, 2], filter: [2, 4, 2, 3], strides: [3, 2], pad: 'valid' },
   { x: [2, 9, 8, 3], filter: [3, 3, 3, 4], strides: 2, pad: [[0, 0], [2, 0], [0, 3], [0, 0]] },
-  // A pointwise filter gradient that transposes dy rather than x (more output channels).
+  // Pointwise filter gradients through the SIMD kernel (input channels a multiple of 4, output of 8): one block of rows,
+  // and 450 rows in blocks of 256 (the second one partial).
   { x: [2, 5, 5, 16], filter: [1, 1, 16, 24], strides: 1, pad: 'valid' },
+  { x: [2, 15, 15, 8], filter: [1, 1, 8, 16], strides: 1, pad: 'same' },
+  // A pointwise filter gradient by the matMul that transposes dy (more output channels, not a multiple of 8), and one
+  // by the matMul for its many input channels.
+  { x: [2, 5, 5, 16], filter: [1, 1, 16, 20], strides: 1, pad: 'valid' },
+  { x: [1, 3, 3, 72], filter: [1, 1, 72, 8], strides: 1, pad: 'valid' },
+  // Filter gradients through the general SIMD kernel (output channels a multiple of 8): one input channel at a time
+  // (3) and four (4, 8), strides, 'valid', explicit and one-sided pads, a strided 1x1.
+  { x: [2, 9, 9, 3], filter: [3, 3, 3, 8], strides: 2, pad: 'same' },
+  { x: [2, 8, 8, 4], filter: [3, 3, 4, 8], strides: 1, pad: 'same' },
+  { x: [1, 10, 7, 5], filter: [5, 3, 5, 16], strides: [2, 1], pad: 'valid' },
+  { x: [2, 8, 8, 2], filter: [3, 3, 2, 8], strides: 2, pad: explicit },
+  { x: [2, 9, 8, 8], filter: [3, 3, 8, 16], strides: 2, pad: [[0, 0], [2, 0], [0, 3], [0, 0]] },
+  { x: [2, 7, 7, 4], filter: [1, 1, 4, 8], strides: 2, pad: 'valid' },
 ];
 
 const DEPTHWISE: Case[] = [

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../../node/assets.test-helpers';
 import { normals } from '../wasm-grad.test-helpers';
 import { setupNodeBackend } from '../../../node/backend';
-import { depthwiseFilterGradSimd, simdAvailable, simdOnHeap } from './simd-kernels';
+import { depthwiseFilterGradSimd, pointwiseFilterGradSimd, simdAvailable, simdOnHeap, simdPointwiseApplies } from './simd-kernels';
 
 /** Float64 scalar dW of a depthwise conv (multiplier 1), visiting every multiply the forward conv makes. */
 function reference(x: Float32Array, dy: Float32Array, info: tf.backend_util.Conv2DInfo): Float64Array {
@@ -58,6 +58,35 @@ describe('the SIMD kernels (kernels.wat)', () => {
     });
   }
 
+  // One block; several blocks with a partial last one; wide channels (blocks of 16 rows).
+  for (const [rows, ci, co] of [[37, 4, 8], [1000, 8, 16], [300, 256, 512]] as const) {
+    it(`the pointwise dW of ${rows} rows, ${ci} -> ${co} channels matches a float64 reference`, () => {
+      expect(simdPointwiseApplies(ci, co)).toBe(true);
+      const x = normals(rows * ci, 5);
+      const dy = normals(rows * co, 6);
+      const got = new Float32Array(ci * co);
+      pointwiseFilterGradSimd(null, x, dy, rows, ci, co, got);
+      let worst = 0;
+      for (let a = 0; a < ci; a++)
+        for (let b = 0; b < co; b++) {
+          let want = 0;
+          let magnitude = 0;
+          for (let r = 0; r < rows; r++) {
+            want += x[r * ci + a]! * dy[r * co + b]!;
+            magnitude += Math.abs(x[r * ci + a]! * dy[r * co + b]!);
+          }
+          // Float32 sums of up to 256 terms: the error scales with the summed magnitudes (a wrong term is ~1e-3 of them).
+          worst = Math.max(worst, Math.abs(got[a * co + b]! - want) / magnitude);
+        }
+      expect(worst).toBeLessThan(1e-6);
+    });
+  }
+
+  it('leave channel counts they do not tile to the matMul form', () => {
+    expect(simdPointwiseApplies(6, 8)).toBe(false);
+    expect(simdPointwiseApplies(8, 12)).toBe(false);
+  });
+
   it('run on the wasm heap in place, with the results of the copying instance', async () => {
     await setupNodeBackend('wasm');
     try {
@@ -73,6 +102,16 @@ describe('the SIMD kernels (kernels.wat)', () => {
       const inPlace = tf.tidy(() => tf.engine().runKernel(tf.DepthwiseConv2dNativeBackpropFilter, { x, dy }, { strides: 2, pad: 'same', filterShape: [3, 3, 8, 1], dilations: 1 }) as tf.Tensor);
       expect(Array.from(inPlace.dataSync())).toEqual(Array.from(copied));
       tf.dispose([x, dy, inPlace]);
+      // The pointwise kernel likewise, through the Conv2DBackpropFilter kernel.
+      const pxv = normals(2 * 7 * 7 * 8, 7);
+      const pdyv = normals(2 * 7 * 7 * 16, 8);
+      const pCopied = new Float32Array(8 * 16);
+      pointwiseFilterGradSimd(null, pxv, pdyv, 98, 8, 16, pCopied);
+      const px = tf.tensor4d(pxv, [2, 7, 7, 8]);
+      const pdy = tf.tensor4d(pdyv, [2, 7, 7, 16]);
+      const pInPlace = tf.tidy(() => tf.engine().runKernel(tf.Conv2DBackpropFilter, { x: px, dy: pdy }, { strides: 1, pad: 'valid', dataFormat: 'NHWC', filterShape: [1, 1, 8, 16] }) as tf.Tensor);
+      expect(Array.from(pInPlace.dataSync())).toEqual(Array.from(pCopied));
+      tf.dispose([px, pdy, pInPlace]);
     } finally {
       await tf.setBackend('cpu');
     }

@@ -13,6 +13,8 @@ import { KERNELS_WASM_IMPORTED_MEMORY, KERNELS_WASM_IMPORTED_SHARED_MEMORY, KERN
 
 interface Exports {
   depthwiseFilter(...args: number[]): void;
+  convFilter(...args: number[]): void;
+  pointwiseFilter(x: number, dy: number, rows: number, ci: number, co: number, block: number, acc: number, acc64: number): void;
   channelMoment(x: number, rows: number, c: number, shift: number, pow: number, acc: number, out: number): void;
   channelDySums(dy: number, x: number, rows: number, c: number, mean: number, acc1: number, acc2: number, out1: number, out2: number): void;
   channelAffine(u: number, v: number, rows: number, c: number, a: number, b: number, d: number, out: number): void;
@@ -213,6 +215,61 @@ export function depthwiseFilterGradSimd(
       info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth, info.padInfo.top, info.padInfo.left,
     );
     s.f32(pout, taps).set(s.f64(pacc64, taps));
+  });
+}
+
+/** True when pointwiseFilterGradSimd applies to `ci` input and `co` output channels here. */
+export function simdPointwiseApplies(ci: number, co: number): boolean {
+  return ci > 0 && co > 0 && ci % 4 === 0 && co % 8 === 0 && simdAvailable();
+}
+
+/**
+ * dW of a 1x1, stride-1, unpadded conv into `out` ([ci, co]) from x ([rows, ci]) and dy ([rows, co]): summed in float32
+ * over blocks of rows, whose x and dy together stay within 128 KB (in cache), and in float64 over blocks.
+ */
+export function pointwiseFilterGradSimd(
+  backend: KernelBackend | null, x: TensorInfo | Float32Array, dy: TensorInfo | Float32Array, rows: number, ci: number, co: number, out: TensorInfo | Float32Array,
+): void {
+  at(backend, (s) => {
+    const n = ci * co;
+    const block = Math.max(16, Math.min(256, Math.floor(32768 / (ci + co))));
+    const pacc = s.scratch(n * 4);
+    const pacc64 = s.scratch(n * 8);
+    const px = s.input(x);
+    const pdy = s.input(dy);
+    const pout = s.output(out);
+    s.f64(pacc64, n).fill(0);
+    s.k.pointwiseFilter(px, pdy, rows, ci, co, block, pacc, pacc64);
+    s.f32(pout, n).set(s.f64(pacc64, n));
+  });
+}
+
+/** True when convFilterGradSimd applies to `co` output channels here. */
+export function simdConvFilterApplies(co: number): boolean {
+  return co > 0 && co % 8 === 0 && simdAvailable();
+}
+
+/**
+ * dW of a 2-D conv (NHWC, any kernel, stride, dilation and padding) into `out` ([kh, kw, ci, co]) from x and dy, per
+ * `info`: summed in float32 per image and in float64 over images.
+ */
+export function convFilterGradSimd(
+  backend: KernelBackend | null, x: TensorInfo | Float32Array, dy: TensorInfo | Float32Array, info: tf.backend_util.Conv2DInfo, out: TensorInfo | Float32Array,
+): void {
+  at(backend, (s) => {
+    const { batchSize, inHeight, inWidth, inChannels: ci, outChannels: co, outHeight, outWidth, filterHeight: kh, filterWidth: kw } = info;
+    const n = kh * kw * ci * co;
+    const pacc = s.scratch(n * 4);
+    const pacc64 = s.scratch(n * 8);
+    const px = s.input(x);
+    const pdy = s.input(dy);
+    const pout = s.output(out);
+    s.f64(pacc64, n).fill(0);
+    s.k.convFilter(
+      px, pdy, pacc, pacc64, batchSize, inHeight, inWidth, ci, co, outHeight, outWidth, kh, kw,
+      info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth, info.padInfo.top, info.padInfo.left,
+    );
+    s.f32(pout, n).set(s.f64(pacc64, n));
   });
 }
 
