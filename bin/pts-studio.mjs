@@ -1,5 +1,5 @@
 #!/usr/bin/env node
 // The pts-studio command: the headless CLI over the same engine as the studio.
-import { runTs } from './run-ts.mjs';
+import { runBundled } from './run-ts.mjs';
 
-await runTs('src/cli/main.ts', process.argv.slice(2));
+await runBundled('src/cli/main.ts', process.argv.slice(2));

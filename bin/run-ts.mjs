@@ -1,19 +1,54 @@
 #!/usr/bin/env node
 // Runs a TypeScript entry point of this repository under tsx, installing dependencies first if
-// this is a fresh clone.
+// this is a fresh clone; runBundled runs it as one esbuild bundle instead (tsx's loader costs
+// about 80 MB of memory for the whole run).
+import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-export async function runTs(entry, argv) {
+function install() {
   if (!existsSync(resolve(root, 'node_modules/tsx')) || !existsSync(resolve(root, 'node_modules/@tensorflow/tfjs'))) {
     process.stderr.write('pts-studio: installing dependencies (first run)...\n');
     const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: ['ignore', 2, 2] });
     if (r.status !== 0) process.exit(r.status ?? 1);
   }
+}
+
+/**
+ * Runs `entry` bundled by esbuild (packages stay external, resolved from node_modules) into
+ * node_modules/.cache/pts-studio, named by its content and written by rename so that runs started
+ * side by side never read a half-written file. Falls back to tsx where esbuild cannot build it.
+ * PTS_STUDIO_ROOT tells the bundle where the repository is (src/node/repo-root.ts).
+ */
+export async function runBundled(entry, argv) {
+  install();
+  let file = null;
+  try {
+    const esbuild = await import('esbuild');
+    const built = await esbuild.build({ entryPoints: [resolve(root, entry)], bundle: true, platform: 'node', format: 'esm', packages: 'external', write: false, logLevel: 'silent' });
+    const text = built.outputFiles[0].text;
+    file = resolve(root, `node_modules/.cache/pts-studio/${basename(entry, '.ts')}-${createHash('sha256').update(text).digest('hex').slice(0, 16)}.mjs`);
+    if (!existsSync(file)) {
+      mkdirSync(dirname(file), { recursive: true });
+      const tmp = `${file}.${process.pid}.tmp`;
+      writeFileSync(tmp, text);
+      renameSync(tmp, file);
+    }
+  } catch {
+    file = null;
+  }
+  if (!file) return runTs(entry, argv);
+  process.env.PTS_STUDIO_ROOT = root;
+  process.argv = [process.argv[0], resolve(root, entry), ...argv];
+  await import(pathToFileURL(file).href);
+}
+
+export async function runTs(entry, argv) {
+  install();
   const { register } = await import('tsx/esm/api');
   register();
   process.argv = [process.argv[0], resolve(root, entry), ...argv];

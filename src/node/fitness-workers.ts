@@ -9,12 +9,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import { Worker } from 'node:worker_threads';
 import type { NamedBytes } from '../core/session-types';
 import type { FitnessWorkerFactory } from '../engine/pipeline/fitness';
 import { fitnessPool, type FromFitnessWorker, type WorkerPort } from '../engine/pipeline/fitness-pool';
+import { REPO_ROOT } from './repo-root';
 
 /** Workers by default: one per core beyond the run's own thread, at most 7. */
 export function defaultSearchWorkers(): number {
@@ -31,12 +32,12 @@ let entry: URL | null = null;
  */
 function workerEntry(): URL {
   if (entry) return entry;
-  const here = dirname(fileURLToPath(import.meta.url));
+  const here = join(REPO_ROOT, 'src/node');
   try {
     const built = esbuild.buildSync({ entryPoints: [join(here, 'fitness-worker-main.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', write: false, logLevel: 'silent' });
     const text = built.outputFiles[0]!.text;
     // Named by its content and written by rename: runs started side by side never read a half-written file.
-    const out = join(here, `../../node_modules/.cache/pts-studio/fitness-worker-${createHash('sha256').update(text).digest('hex').slice(0, 16)}.mjs`);
+    const out = join(REPO_ROOT, `node_modules/.cache/pts-studio/fitness-worker-${createHash('sha256').update(text).digest('hex').slice(0, 16)}.mjs`);
     if (!existsSync(out)) {
       mkdirSync(dirname(out), { recursive: true });
       const tmp = `${out}.${process.pid}.tmp`;
@@ -45,7 +46,7 @@ function workerEntry(): URL {
     }
     entry = pathToFileURL(out);
   } catch {
-    entry = new URL('./fitness-worker.mjs', import.meta.url);
+    entry = pathToFileURL(join(here, 'fitness-worker.mjs'));
   }
   return entry;
 }
