@@ -89,7 +89,7 @@ async function prune(argv: string[]): Promise<number> {
   const events: ProgressEvent[] = [];
   const out = resolve(cmd.out);
   await mkdir(join(out, 'model'), { recursive: true });
-  await writeInputs(out, { model: resolve(cmd.model), images: resolve(cmd.images), valImages: cmd.valImages && resolve(cmd.valImages), testImages: cmd.testImages && resolve(cmd.testImages), classList: cmd.classList && resolve(cmd.classList), calibCount: cmd.calibCount });
+  await writeInputs(out, { model: resolve(cmd.model), images: resolve(cmd.images), valImages: cmd.valImages && resolve(cmd.valImages), testImages: cmd.testImages && resolve(cmd.testImages), classList: cmd.classList && resolve(cmd.classList), calibCount: cmd.calibCount, unlabelled: cmd.unlabelled });
   const where: RunPosition = { phase: null, step: null };
   const fault = injectedFault();
   let saved = resumed !== null;

@@ -11,8 +11,8 @@ import { deserialize, serialize } from 'node:v8';
 import type { RunCheckpoint } from '../core/checkpoint';
 import type { PruneCommand } from './args';
 
-/** The inputs of a run, as given on its command line. */
-export type ResumeInputs = Pick<PruneCommand, 'model' | 'images' | 'valImages' | 'testImages' | 'classList' | 'calibCount'>;
+/** The inputs of a run, as given on its command line (`unlabelled` absent in files written before it was kept). */
+export type ResumeInputs = Pick<PruneCommand, 'model' | 'images' | 'valImages' | 'testImages' | 'classList' | 'calibCount'> & Partial<Pick<PruneCommand, 'unlabelled'>>;
 
 export const CHECKPOINT_FILE = 'checkpoint.v8';
 export const INPUTS_FILE = 'resume.json';

@@ -43,4 +43,24 @@ describe('pts-studio prune: out of memory, then --resume', () => {
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('no resume.json there');
   });
+
+  it('resumes an unlabelled run as unlabelled without being told again', () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'pts-resume-'));
+    const out = join(tmp, 'out');
+    const demo = join(REPO_ROOT, 'public/demo/cifar10');
+    const failed = cli(
+      ['prune', '--model', join(demo, 'model/model.json'), '--images', join(demo, 'images'), '--unlabelled', '--sparsity', '0.8', '--budget', 'unlimited',
+        '--distribution', 'uniform', '--epochs', '1', '--batch', '32', '--out', out],
+      { PTS_STUDIO_FAULT: 'oom-at-step:2' },
+    );
+    expect(failed.status).toBe(1);
+    expect(failed.stderr).toContain('unlabelled (scores are agreement with the dense model)');
+    const resumed = cli(['prune', '--resume', out]);
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain('unlabelled (scores are agreement with the dense model)');
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as RunReport;
+    // Unlabelled: no top-1 anywhere, agreement with the dense model instead.
+    expect(report.final.top1).toBeUndefined();
+    expect(report.final.agreement).toBeGreaterThan(0);
+  });
 });
