@@ -74,7 +74,7 @@ test('Teachable Machine export + ImageNet photos as unlabelled: run, export a Te
   await page.getByTestId('run-button').click();
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done', { timeout: 20 * 60_000 });
   // Unlabelled: the summary speaks of agreement, not accuracy.
-  await expect(page.getByTestId('teach-summary')).toContainText('agreement with the dense model on 20 held-out images');
+  await expect(page.getByTestId('teach-summary')).toContainText('agreement with the dense model on 20 validation images');
 
   const out = test.info().outputPath('teachable-folder');
   fs.mkdirSync(out, { recursive: true });

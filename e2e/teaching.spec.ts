@@ -51,7 +51,7 @@ test('a newcomer presses Run on the demo: recovery, a falling KL, and teaching t
 
   // Teaching text beside the charts, the phases and the result, with the report's numbers.
   const summary = page.getByTestId('teach-summary');
-  await expect(summary).toContainText(`The dense network scores ${pc(report.dense.top1!)} top-1 accuracy on ${report.dense.count} held-out images`);
+  await expect(summary).toContainText(`The dense network scores ${pc(report.dense.top1!)} top-1 accuracy on ${report.dense.count} validation images`);
   await expect(summary).toContainText(`dropped it to ${pc(report.oneShot.top1!)}`);
   await expect(summary).toContainText(`brought it back to ${pc(report.final.top1!)}`);
   await expect(summary).toContainText(`taken at step ${report.bestStep}`);

@@ -89,7 +89,7 @@ export function tauNote(run: RunState): string | null {
   );
 }
 
-/** Held-out score during training against the one-shot model it must beat. */
+/** Validation score during training against the one-shot model it must beat. */
 export function evalNote(run: RunState): string | null {
   const last = run.evals[run.evals.length - 1];
   const oneShot = run.metrics.oneShot;
@@ -104,7 +104,7 @@ export function evalNote(run: RunState): string | null {
       : now < base
         ? `${points(now, base)} below the one-shot model's ${percent(base)}; the one-shot model stays the fallback`
         : `level with the one-shot model's ${percent(base)}`;
-  return `At step ${last.step} the held-out ${name} is ${percent(now)}, ${verdict}.${best ? ` Best checkpoint: step ${best.step}.` : ''}`;
+  return `At step ${last.step} the validation ${name} is ${percent(now)}, ${verdict}.${best ? ` Best checkpoint: step ${best.step}.` : ''}`;
 }
 
 /** Mask churn: are weights still trading places? */

@@ -36,7 +36,7 @@ describe('teaching notes on the recorded demo at 90%', () => {
   it('the summary says dense, one-shot and returned with the report\'s numbers', () => {
     const text = runSummary(rep).join(' ');
     expect(rep.returned).toBe('trained');
-    expect(text).toContain(`${pc(rep.dense.top1!)} top-1 accuracy on ${rep.dense.count} held-out images`);
+    expect(text).toContain(`${pc(rep.dense.top1!)} top-1 accuracy on ${rep.dense.count} validation images`);
     expect(text).toContain(`dropped it to ${pc(rep.oneShot.top1!)}`);
     expect(text).toContain(`brought it back to ${pc(rep.final.top1!)}`);
     expect(text).toContain(`${((rep.final.top1! - rep.oneShot.top1!) * 100).toFixed(1)} points won back`);
@@ -63,14 +63,14 @@ describe('teaching notes on the recorded demo at 90%', () => {
     expect(note).toContain(`conv1 ${(spared[0]!.targetSparsity * 100).toFixed(0)}%`);
   });
 
-  it('the log-base, held-out, search and churn notes quote the last event of each series', () => {
+  it('the log-base, validation, search and churn notes quote the last event of each series', () => {
     const steps = r90.events.filter((e) => e.type === 'train-step');
     const lastTau = steps[steps.length - 1]!.tau;
     expect(tauNote(run)).toContain(`now e^${lastTau.toFixed(2)} (it began at e^8.00)`);
     expect(tauNote(run)).toContain(`${(8 / lastTau).toFixed(2)}x as hard`);
     const lastEval = r90.events.filter((e) => e.type === 'eval').pop()!;
     expect(evalNote(run)).toBe(
-      `At step ${lastEval.step} the held-out top-1 accuracy is ${pc(lastEval.metrics.top1!)}, ${((lastEval.metrics.top1! - rep.oneShot.top1!) * 100).toFixed(1)} points above the one-shot model's ${pc(rep.oneShot.top1!)}. Best checkpoint: step ${rep.bestStep}.`,
+      `At step ${lastEval.step} the validation top-1 accuracy is ${pc(lastEval.metrics.top1!)}, ${((lastEval.metrics.top1! - rep.oneShot.top1!) * 100).toFixed(1)} points above the one-shot model's ${pc(rep.oneShot.top1!)}. Best checkpoint: step ${rep.bestStep}.`,
     );
     const lastGen = r90.events.filter((e) => e.type === 'search-generation').pop()!;
     expect(searchNote(run)).toContain(`Best so far: ${pc(lastGen.best)} (generation ${lastGen.generation})`);
@@ -78,7 +78,7 @@ describe('teaching notes on the recorded demo at 90%', () => {
   });
 
   it('one sentence per phase, with the phase\'s own numbers', () => {
-    expect(phaseNote(run, 'dense-eval')).toBe(`The dense model scores ${pc(rep.dense.top1!)} top-1 accuracy on 60 held-out images: the mark to win back.`);
+    expect(phaseNote(run, 'dense-eval')).toBe(`The dense model scores ${pc(rep.dense.top1!)} top-1 accuracy on 60 validation images: the mark to win back.`);
     expect(phaseNote(run, 'one-shot')).toBe(`Cutting 90% of the weights at once, with no training, leaves ${pc(rep.oneShot.top1!)}.`);
     expect(phaseNote(run, 'dst')).toContain('45 training step(s)');
     expect(phaseNote(run, 'export')).toContain(`${pc(rep.globalSparsity)} of the prunable weights are 0`);
@@ -105,7 +105,7 @@ describe('teaching notes on other recorded runs', () => {
     const rep = r30.report;
     expect(rep.returned).toBe('one-shot');
     const text = runSummary(rep).join(' ');
-    expect(text).toContain(`Training never beat ${pc(rep.oneShot.top1!)} on the held-out images`);
+    expect(text).toContain(`Training never beat ${pc(rep.oneShot.top1!)} on the validation images`);
     expect(text).toContain('hands back the one-shot model');
     expect(text).not.toContain('won back');
   });

@@ -10,11 +10,11 @@ export function phaseNote(run: RunState, phase: Phase): string | null {
   const target = run.report?.targetSparsity ?? run.layers?.[0]?.uniform ?? null;
   switch (phase) {
     case 'load':
-      return 'The images are split: most to train on, some held out and never trained on, to score honestly.';
+      return 'The images are split: most to train on, some kept back as validation images, never trained on, to score honestly and choose the checkpoint.';
     case 'dense-eval':
       return dense
-        ? `The dense model scores ${percent(score(dense))} ${scoreName(dense)} on ${dense.count} held-out images: the mark to win back.`
-        : 'The dense model is scored on the held-out images: the mark to win back.';
+        ? `The dense model scores ${percent(score(dense))} ${scoreName(dense)} on ${dense.count} validation images: the mark to win back.`
+        : 'The dense model is scored on the validation images: the mark to win back.';
     case 'search': {
       const last = run.search[run.search.length - 1];
       if (!last) {
@@ -32,7 +32,7 @@ export function phaseNote(run: RunState, phase: Phase): string | null {
       return `${steps} training step(s) pull the sparse network's outputs toward the dense one's, re-choosing which weights to keep as they go.`;
     }
     case 'final-eval':
-      return final ? `The model handed back scores ${percent(score(final))} on the held-out images.` : 'The model to hand back is scored once more.';
+      return final ? `The model handed back scores ${percent(score(final))} on the validation images.` : 'The model to hand back is scored once more.';
     case 'export':
       return run.report
         ? `Pruned weights are written as exact zeros: ${percent(run.report.globalSparsity)} of the prunable weights are 0.`

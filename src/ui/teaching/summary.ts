@@ -14,7 +14,7 @@ export function runSummary(r: RunReport): string[] {
   const cut = r.pattern === 'unstructured' ? `${percent(r.targetSparsity, 0)} of its weights` : `weights in a ${r.pattern} pattern (${percent(r.globalSparsity, 0)} of them)`;
   const lost = dense - oneShot;
   const out = [
-    `The dense network scores ${percent(dense)} ${name} on ${r.dense.count} held-out images it never trained on.`,
+    `The dense network scores ${percent(dense)} ${name} on ${r.dense.count} validation images it never trained on.`,
     `Cutting ${cut} at once, with no training, ${oneShot < dense ? `dropped it to ${percent(oneShot)}: ${points(dense, oneShot)} lost` : `left it at ${percent(oneShot)}, no worse than the dense model on these images`}.`,
   ];
   if (r.returned === 'trained') {
@@ -28,7 +28,7 @@ export function runSummary(r: RunReport): string[] {
     out.push(
       r.divergence
         ? 'Training went unstable (see the warning), so no trained checkpoint beat the cut model.'
-        : `Training never beat ${percent(oneShot)} on the held-out images${lost < 0.02 ? ': at this sparsity the cut alone loses almost nothing, so there was little to win back' : ''}.`,
+        : `Training never beat ${percent(oneShot)} on the validation images${lost < 0.02 ? ': at this sparsity the cut alone loses almost nothing, so there was little to win back' : ''}.`,
       `So the studio hands back the one-shot model: it never returns a model worse than that.`,
     );
   }
