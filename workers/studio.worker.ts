@@ -153,8 +153,9 @@ const api = {
 
   /**
    * Runs the whole pipeline, sending progress events to `onEvents` in batches. With
-   * `extras.saveAs`, each checkpoint is stored in IndexedDB under that run, then `onCheckpoint`
-   * hears of it (awaited: the page saves its charts up to it before training moves on).
+   * `extras.saveAs`, each checkpoint is stored in IndexedDB under that run: `onCheckpoint` hears
+   * first that it is being saved (awaited: the page saves its charts up to its step), then that it
+   * is stored.
    */
   async run(
     options: PruneOptions,
