@@ -7,7 +7,7 @@
  * Debian's python3-torch is installed. Prints a table and the target ratios, writes
  * bench-results.json with the same rows.
  *
- * BENCH_STEPS=3 timed steps per trainer; BENCH_BROWSER=0 skips Chromium; BENCH_BACKENDS=wasm,webgl
+ * BENCH_STEPS=5 timed steps per trainer; BENCH_BROWSER=0 skips Chromium; BENCH_BACKENDS=wasm,webgl
  * keeps only those backends (on both hosts); BENCH_TORCH=0 skips PyTorch. Progress goes to stderr.
  */
 import { spawnSync } from 'node:child_process';
@@ -25,7 +25,7 @@ import { ratioLines, ratios, searchLines, tableLines } from './bench/report';
 import { searchThroughput } from './bench/search-throughput';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const STEPS = Number(process.env.BENCH_STEPS ?? 3);
+const STEPS = Number(process.env.BENCH_STEPS ?? 5);
 const chosen = process.env.BENCH_BACKENDS?.split(',').map((b) => b.trim()).filter(Boolean);
 const pick = (all: string[]) => all.filter((b) => !chosen?.length || chosen.includes(b));
 const log = (line: string) => console.error(`  ${line}`);
@@ -37,7 +37,7 @@ const started = performance.now();
  * minutes. Each Chromium backend is also stopped after 4 minutes, so the bench stays well under
  * 10 minutes on 2 cores (about 3.5 here).
  */
-const BUDGET: Budget = { steps: STEPS, stepBudgetMs: 10_000, slowStepMs: 2000 };
+const BUDGET: Budget = { steps: STEPS, stepBudgetMs: 15_000, slowStepMs: 2000 };
 const BROWSER_BACKEND_LIMIT_MS = 240_000;
 
 /** PyTorch's rows (scripts/bench/torch_bench.py, Debian python3-torch), or why there are none. */

@@ -52,8 +52,10 @@ const median = (v: number[]) => {
 
 /**
  * Median ms per step of the DST and the plain KD trainer after one untimed warm-up step each
- * (shader compilation, XNNPACK set-up). Their steps alternate, so load from other processes on
- * the machine falls on both alike and the ratio stays meaningful.
+ * (shader compilation, XNNPACK set-up), and the median of each pair's DST / KD ratio. Their steps
+ * alternate, so load from other processes on the machine falls on both alike; the ratio of a
+ * pair of neighbouring steps is steadier than the ratio of the two medians on a machine whose
+ * speed drifts (one VM here moved by 30% between steps).
  */
 async function timePair(dst: MaskedTrainer, plain: MaskedTrainer, model: tf.LayersModel, x: tf.Tensor, zt: tf.Tensor2D, budget: Budget, chunk: number) {
   const logits = makeLogitsFn(model).logits;
@@ -74,7 +76,7 @@ async function timePair(dst: MaskedTrainer, plain: MaskedTrainer, model: tf.Laye
     k.push(await step(plain));
     if (performance.now() - t0 > budget.stepBudgetMs) break;
   }
-  return { dstMs: median(d), denseKdMs: median(k), steps: d.length };
+  return { dstMs: median(d), denseKdMs: median(k), overhead: median(d.map((v, i) => v / k[i]!)), steps: d.length };
 }
 
 /**
@@ -124,12 +126,12 @@ async function benchModel(where: Where, backend: string, m: BenchModel, files: N
     const plain = new MaskedTrainer(model, [], { momentum: 0.9, weightDecay: 4e-5, lambda: 0 });
     // Chunked as a run with the default step memory would be.
     const { chunk } = stepChunks(model, m.batch, paperDefaults.stepMemoryMB);
-    const { dstMs, denseKdMs, steps } = await timePair(dst, plain, model, x, zt, budget, chunk);
+    const { dstMs, denseKdMs, overhead, steps } = await timePair(dst, plain, model, x, zt, budget, chunk);
     dst.dispose();
     plain.dispose();
     tf.dispose([x, zt]);
     return {
-      where, backend, model: m.name, batch: m.batch, steps, dstMs, denseKdMs, overhead: dstMs / denseKdMs,
+      where, backend, model: m.name, batch: m.batch, steps, dstMs, denseKdMs, overhead,
       stepGflops: flops / (dstMs / 1000) / 1e9, matmulGflops: mm, fitnessSeconds: await fitnessSeconds(model, shape), chunk, ...memoryNow(), note: null,
     };
   } finally {
