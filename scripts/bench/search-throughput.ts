@@ -23,7 +23,7 @@ export async function searchThroughput(files: NamedBytes[], backend: string, wor
   const o: PruneOptions = { ...paperDefaults, batchSize: 32, bnBatches: 2, fitnessImages: 64, preprocess: 'symmetric' };
   const ds = randomImages(model as tf.LayersModel, 96, model.outputs[0]!.shape[1] as number);
   const { setup, here } = await prepare(model, ds, o);
-  const pool = workers > 0 ? await nodeFitnessWorkers(files, workers, backend)(ds, setup) : null;
+  const pool = workers > 0 ? await nodeFitnessWorkers(files, workers, backend)(ds, setup, 0) : null;
   const runner = new FitnessRunner(here, setup, pool);
   try {
     const round = (seed: number) => Promise.all(Array.from({ length: runner.width }, (_, i) => runner.evaluate(genome(setup.targets.length, seed + i))));

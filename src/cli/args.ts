@@ -39,6 +39,8 @@ export interface PruneCommand {
   batchGiven: boolean;
   /** Worker threads that evaluate search genomes beside the main thread (0: none). */
   searchWorkers: number;
+  /** Whether --search-workers was given (the default count is capped by free memory, a given one is not). */
+  searchWorkersGiven: boolean;
 }
 
 export const HELP = `pts-studio prune: post-training sparsity (UniPTS) on a TF.js layers model
@@ -82,7 +84,8 @@ Memory:
 
 Speed:
   --search-workers <n>    worker threads that evaluate search genomes beside the main thread
-                          (default ${defaultSearchWorkers()}: one per core beyond the first, at most 7; 0 = none).
+                          (default ${defaultSearchWorkers()}: one per core beyond the first, at most 7, and no
+                          more than half the free memory holds; 0 = none).
                           The search's result does not depend on it
 
 Method (defaults: docs/method.md; --preset paper for the reference recipe's schedule):
@@ -213,5 +216,6 @@ export function parsePrune(argv: string[]): PruneCommand & { preprocessGiven: bo
     unlabelled: values.unlabelled ?? false,
     events: values.events ?? null,
     searchWorkers,
+    searchWorkersGiven: values['search-workers'] !== undefined,
   };
 }

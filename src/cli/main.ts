@@ -110,7 +110,7 @@ async function prune(argv: string[]): Promise<number> {
       split ?? undefined,
       {
         ...(resumed ? { resume: resumed.checkpoint } : {}),
-        ...(cmd.searchWorkers > 0 ? { searchWorkers: (files) => nodeFitnessWorkers(files, cmd.searchWorkers, tf.getBackend()) } : {}),
+        ...(cmd.searchWorkers > 0 ? { searchWorkers: (files) => nodeFitnessWorkers(files, cmd.searchWorkers, tf.getBackend(), !cmd.searchWorkersGiven) } : {}),
         onCheckpoint: async (c) => {
           await writeCheckpoint(out, c);
           saved = true;

@@ -31,7 +31,7 @@ describe('search workers (Node worker threads)', () => {
       const o: PruneOptions = { ...paperDefaults, ...c.options };
       const ds = randomImages(model, c.count, model.outputs[0]!.shape[1] as number);
       const { setup, here } = await prepare(model, ds, o);
-      const workers = await nodeFitnessWorkers(files, 1, 'wasm')(ds, setup);
+      const workers = await nodeFitnessWorkers(files, 1, 'wasm')(ds, setup, 0);
       try {
         expect(workers.size).toBe(1);
         const genomes = [1, 2, 3].map((s) => genome(setup.targets.length, s));
@@ -59,7 +59,7 @@ describe('search workers (Node worker threads)', () => {
     const ds = randomImages(model, 4, 10);
     model.dispose();
     const setup: FitnessSetup = { options: paperDefaults, targets: [], calib: [0, 1, 2, 3], images: [0], dense: new Float32Array(10), labels: null, classes: 10 };
-    await expect(nodeFitnessWorkers(files, 1, 'wasm')(ds, setup)).rejects.toThrow(/search worker 1: .*\.bin/);
+    await expect(nodeFitnessWorkers(files, 1, 'wasm')(ds, setup, 0)).rejects.toThrow(/search worker 1: .*\.bin/);
   }, 60_000);
 
   it('a failing worker stops the workers and the evaluation runs on this thread', async () => {

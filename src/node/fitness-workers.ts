@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, freemem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -64,7 +64,10 @@ function spawn(backend: string): WorkerPort {
   };
 }
 
-/** A factory of `count` search workers for a model given by its files, on `backend` (the run's own). */
-export function nodeFitnessWorkers(files: NamedBytes[], count: number, backend: string): FitnessWorkerFactory {
-  return fitnessPool(count, () => spawn(backend), files);
+/**
+ * A factory of `count` search workers for a model given by its files, on `backend` (the run's own). With `fitMemory`
+ * (the default count, not one the user asked for) no more start than half the free memory holds.
+ */
+export function nodeFitnessWorkers(files: NamedBytes[], count: number, backend: string, fitMemory = false): FitnessWorkerFactory {
+  return fitnessPool(count, () => spawn(backend), files, fitMemory ? freemem : undefined);
 }

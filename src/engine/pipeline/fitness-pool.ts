@@ -10,6 +10,7 @@ import type { Dataset } from '../data/types';
 import { errorMessage } from '../errors';
 import { loadAnyModel } from '../model/load';
 import { evaluateFitness, workerFitnessContext, type FitnessSetup, type FitnessWorkerFactory, type FitnessWorkers } from './fitness';
+import { workersThatFit } from './fitness-memory';
 
 /** The first message to a worker: what it loads. */
 export interface FitnessInit {
@@ -78,14 +79,16 @@ function startSlot(port: WorkerPort, name: string, init: FitnessInit): Promise<S
 
 /**
  * A factory of `count` search workers whose threads `spawn` starts (the i-th named "search
- * worker i+1" in messages). Rejects, after stopping those that did start, if any cannot start.
+ * worker i+1" in messages); with `freeBytes`, no more than half of that memory holds (see
+ * workersThatFit). Rejects, after stopping those that did start, if any cannot start.
  */
-export function fitnessPool(count: number, spawn: (index: number) => WorkerPort, files: NamedBytes[]): FitnessWorkerFactory {
-  return async (ds, setup): Promise<FitnessWorkers> => {
+export function fitnessPool(count: number, spawn: (index: number) => WorkerPort, files: NamedBytes[], freeBytes?: () => number): FitnessWorkerFactory {
+  return async (ds, setup, bytesPerWorker): Promise<FitnessWorkers> => {
+    const fit = freeBytes ? workersThatFit(count, bytesPerWorker, freeBytes()) : { count, note: null };
     const init: FitnessInit = { type: 'init', files, ds, setup };
     const ports: WorkerPort[] = [];
     const started = await Promise.allSettled(
-      Array.from({ length: count }, (_, i) => {
+      Array.from({ length: fit.count }, (_, i) => {
         const port = spawn(i);
         ports.push(port);
         return startSlot(port, `search worker ${i + 1}`, init);
@@ -104,6 +107,7 @@ export function fitnessPool(count: number, spawn: (index: number) => WorkerPort,
     let next = 0;
     return {
       size: slots.length,
+      note: fit.note,
       evaluate(sparsities) {
         const slot = slots.filter((s) => !s.failure).sort((a, b) => a.jobs.size - b.jobs.size)[0];
         if (!slot) return Promise.reject(slots[0]?.failure ?? new Error('no search workers'));

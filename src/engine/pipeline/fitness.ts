@@ -37,6 +37,8 @@ export interface FitnessSetup {
 export interface FitnessWorkers {
   /** Workers started (the run's own thread evaluates too). */
   readonly size: number;
+  /** Why fewer were started than asked for (memory), or null. */
+  readonly note?: string | null;
   /** The fitness of `sparsities` (one per prunable kernel), computed in a worker. */
   evaluate(sparsities: number[]): Promise<number>;
   /** Stops the workers and frees what they hold. */
@@ -45,9 +47,11 @@ export interface FitnessWorkers {
 
 /**
  * Starts a host's workers for one search: each loads its own copy of the run's model (the host
- * knows its files) and takes the images and the setup. Rejects when they cannot start.
+ * knows its files) and takes the images and the setup. `bytesPerWorker` is what each is estimated
+ * to hold (fitness-memory.ts), for hosts that start no more than their free memory holds. Rejects
+ * when they cannot start.
  */
-export type FitnessWorkerFactory = (ds: Dataset, setup: FitnessSetup) => Promise<FitnessWorkers>;
+export type FitnessWorkerFactory = (ds: Dataset, setup: FitnessSetup, bytesPerWorker: number) => Promise<FitnessWorkers>;
 
 /** The context fields a fitness evaluation uses. */
 export type FitnessContext = Pick<RunContext, 'model' | 'logits' | 'ds' | 'calib' | 'layers' | 'kernels' | 'denseKernels' | 'options' | 'signal' | 'classes' | 'hasBatchNorm'>;

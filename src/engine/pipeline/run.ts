@@ -24,6 +24,7 @@ import { runDst, type Checkpoint } from './dst-stage';
 import { heuristicTargets, patternLabel, patternTargets, type LayerTarget } from './plan';
 import { applyOneShotMasks, chooseDistribution, searches } from './search-stage';
 import { buildFitnessSetup, FitnessRunner, type FitnessWorkerFactory, type FitnessWorkers } from './fitness';
+import { searchWorkerBytes } from './fitness-memory';
 import { buildRecipe } from './recipe';
 import { disposeAll, readKernels, restore, snapshot } from './weights';
 import type { RunCheckpoint } from '../../core/checkpoint';
@@ -294,7 +295,12 @@ async function startFitness(ctx: RunContext, targets: LayerTarget[], factory?: F
   let workers: FitnessWorkers | null = null;
   if (factory) {
     try {
-      workers = await factory(ctx.ds, setup);
+      workers = await factory(ctx.ds, setup, searchWorkerBytes(ctx.model, ctx.ds, setup));
+      if (workers.note) ctx.emit({ type: 'log', message: workers.note });
+      if (workers.size === 0) {
+        await workers.close();
+        workers = null;
+      }
     } catch (e) {
       const message = `Search workers could not start (${errorMessage(e)}); the search runs on this thread alone.`;
       ctx.warnings.push(message);
