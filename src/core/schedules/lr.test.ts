@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cosineLr, fitStepsToDeadline } from './lr';
+import { cosineLr, cosineLrWithin } from './lr';
 
 describe('cosineLr', () => {
   it('warms up linearly from base / warmup to base', () => {
@@ -27,31 +27,20 @@ describe('cosineLr', () => {
   });
 });
 
-describe('fitStepsToDeadline', () => {
-  const at = { step: 40, planned: 112, warmup: 5, timedSteps: 40, timedMs: 40_000 };
-
-  it('keeps the plan when the steps left fit the time left', () => {
-    expect(fitStepsToDeadline({ ...at, msLeft: 72_000 })).toBe(112);
-    expect(fitStepsToDeadline({ ...at, msLeft: 500_000 })).toBe(112);
-    // Within 3% of the plan: not worth a jump in the learning rate.
-    expect(fitStepsToDeadline({ ...at, msLeft: 70_000 })).toBe(112);
+describe('cosineLrWithin', () => {
+  it('is the steps\' cosine while the time keeps up, or without a deadline', () => {
+    expect(cosineLrWithin(40, 100, 0.1, 10, 0)).toBe(cosineLr(40, 100, 0.1, 10));
+    expect(cosineLrWithin(40, 100, 0.1, 10, 0.2)).toBe(cosineLr(40, 100, 0.1, 10));
   });
 
-  it('ends the schedule at the steps that fit, at the pace so far', () => {
-    // 1 s per step, 43 s left: 43 more steps.
-    expect(fitStepsToDeadline({ ...at, msLeft: 43_000 })).toBe(83);
-    expect(fitStepsToDeadline({ ...at, msLeft: 43_999 })).toBe(83);
-    expect(fitStepsToDeadline({ ...at, timedSteps: 20, timedMs: 40_000, msLeft: 43_000 })).toBe(61);
+  it('follows the time when it runs ahead of the steps, reaching zero at the deadline', () => {
+    // Step progress 1/3, time progress 1/2: the rate of progress 1/2.
+    expect(cosineLrWithin(40, 100, 0.1, 10, 0.5)).toBeCloseTo(0.05, 15);
+    expect(cosineLrWithin(40, 100, 0.1, 10, 1)).toBeCloseTo(0, 15);
+    expect(cosineLrWithin(40, 100, 0.1, 10, 1.7)).toBeCloseTo(0, 15);
   });
 
-  it('never ends before the next step nor inside the warm-up', () => {
-    expect(fitStepsToDeadline({ ...at, msLeft: 0 })).toBe(41);
-    expect(fitStepsToDeadline({ ...at, msLeft: -5_000 })).toBe(41);
-    expect(fitStepsToDeadline({ ...at, step: 3, timedSteps: 3, timedMs: 3_000, warmup: 10, msLeft: 1_000 })).toBe(11);
-  });
-
-  it('decides nothing before it has timed a few steps, or without a deadline', () => {
-    expect(fitStepsToDeadline({ ...at, timedSteps: 2, timedMs: 2_000, msLeft: 0 })).toBe(112);
-    expect(fitStepsToDeadline({ ...at, msLeft: Infinity })).toBe(112);
+  it('leaves the warm-up to the steps', () => {
+    expect(cosineLrWithin(4, 100, 0.1, 10, 0.9)).toBeCloseTo(0.05, 15);
   });
 });

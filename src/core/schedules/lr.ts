@@ -14,34 +14,18 @@ export function cosineLr(step: number, totalSteps: number, baseLr: number, warmu
   return 0.5 * baseLr * (1 + Math.cos(Math.PI * progress));
 }
 
-/** What fitStepsToDeadline needs: where training is and how fast it has gone. */
-export interface DeadlineFit {
-  /** Steps done. */
-  step: number;
-  /** Steps the schedule ends at now. */
-  planned: number;
-  /** Warm-up steps (a schedule is never shortened into its warm-up). */
-  warmup: number;
-  /** Steps this run has timed (resumed steps not included) and the wall time they took, evaluations and saves included. */
-  timedSteps: number;
-  timedMs: number;
-  /** Wall time left until the deadline. */
-  msLeft: number;
-}
-
-/** Steps a run must have timed before its pace decides anything. */
-export const DEADLINE_FIT_MIN_STEPS = 3;
 
 /**
- * The step the schedule should end at so that training finishes by its deadline at the pace so far: `planned` when
- * it fits (or within 3% of it, or too few steps were timed to tell), else the steps that fit, never fewer than one
- * more nor than the warm-up plus one. A budgeted run whose schedule is shortened this way still decays its learning
- * rate to zero, instead of being cut off at the deadline with the rate still high.
+ * cosineLr for a run with a deadline: after warm-up the cosine's progress is the larger of the steps' and the time's
+ * (`timeProgress`: the share of the time from the cosine's start to the deadline used so far; 0 without a deadline).
+ * A run that keeps to its plan follows the steps' schedule; one that falls behind still decays its rate to zero by
+ * the deadline, instead of being cut off there with the rate still high.
  */
-export function fitStepsToDeadline(f: DeadlineFit): number {
-  if (f.timedSteps < DEADLINE_FIT_MIN_STEPS || f.step >= f.planned || !Number.isFinite(f.msLeft)) return f.planned;
-  const msPerStep = f.timedMs / f.timedSteps;
-  const fits = f.step + Math.floor(Math.max(0, f.msLeft) / msPerStep);
-  if (fits >= f.planned || (f.planned - fits) / f.planned < 0.03) return f.planned;
-  return Math.min(f.planned, Math.max(fits, f.step + 1, Math.floor(f.warmup) + 1));
+export function cosineLrWithin(step: number, totalSteps: number, baseLr: number, warmupSteps: number, timeProgress: number): number {
+  const warm = Math.max(0, Math.floor(warmupSteps));
+  if (step < warm || !(timeProgress > 0)) return cosineLr(step, totalSteps, baseLr, warmupSteps);
+  const span = totalSteps - warm;
+  if (span <= 0) return 0;
+  const progress = Math.min(1, Math.max(0, (step - warm) / span, timeProgress));
+  return 0.5 * baseLr * (1 + Math.cos(Math.PI * progress));
 }

@@ -5,7 +5,7 @@ import type { Metrics } from '../../core/events';
 import { headlineScore } from '../../core/metrics/score';
 import { autoLearningRate } from '../../core/schedules/auto-lr';
 import { tauAt } from '../../core/schedules/log-base';
-import { cosineLr, fitStepsToDeadline } from '../../core/schedules/lr';
+import { cosineLrWithin } from '../../core/schedules/lr';
 import { describeChunks } from '../../core/memory/chunks';
 import { augmentBatch } from '../data/augment';
 import { normalizeParams, toTensor } from '../data/preprocess';
@@ -107,9 +107,6 @@ export async function runDst(
   if (chunks.passes > 1) ctx.emit({ type: 'log', message: describeChunks(o.batchSize, chunks, o.stepMemoryMB) });
   result.chunk = chunks.chunk;
   const evals = evalSteps(total, o.evalsPerRun);
-  // Where the schedule ends: the plan, or fewer steps when the budget's deadline cannot hold it at the pace so far.
-  let planned = total;
-  let shortenedAt: number | null = null;
   const churnEvery = Math.max(1, Math.floor(total / 50));
   let step = from?.step ?? 0;
   let minLoss = from?.minLoss ?? Infinity;
@@ -129,16 +126,19 @@ export async function runDst(
       ctx.emit({ type: 'log', message: `Resumed training at step ${step} of ${total}.` });
     }
     const progress = new PhaseProgress(ctx.emit, 'dst', total, step);
-    const paceFrom = { step, at: performance.now() };
-    for (let epoch = from?.epoch ?? 0; epoch < o.epochs && step < planned && !result.divergence && !result.stopped; epoch++) {
+    // With a deadline the cosine also runs on the time left (cosineLrWithin), timed from where it begins in this run.
+    let cosineFrom: number | null = step >= warmup ? performance.now() : null;
+    for (let epoch = from?.epoch ?? 0; epoch < o.epochs && !result.divergence && !result.stopped; epoch++) {
       const tau = tauAt(epoch, o.tau0, o.tauGamma);
       const resumed = from !== null && epoch === from.epoch;
       const order = resumed ? [...from.order] : ctx.rng.shuffle([...ctx.calib]);
-      for (let b = resumed ? from.batch : 0; b < perEpoch && step < planned && !result.divergence && !result.stopped; b++) {
+      for (let b = resumed ? from.batch : 0; b < perEpoch && !result.divergence && !result.stopped; b++) {
         throwIfAborted(ctx.signal);
         const s0 = performance.now();
         const idx = order.slice(b * o.batchSize, (b + 1) * o.batchSize);
-        const stepLr = cosineLr(step, planned, lr, warmup);
+        if (cosineFrom === null && step >= warmup) cosineFrom = performance.now();
+        const timeProgress = cosineFrom !== null && Number.isFinite(deadline) ? (performance.now() - cosineFrom) / Math.max(1, deadline - cosineFrom) : 0;
+        const stepLr = cosineLrWithin(step, total, lr, warmup, timeProgress);
         const lossT = tf.tidy(() => {
           const raw = toTensor(ctx.ds, idx, o.preprocess);
           const x = o.augment ? augmentBatch(raw, ctx.rng, fill) : raw;
@@ -161,8 +161,8 @@ export async function runDst(
         lossT.dispose();
         step++;
         stepTime += performance.now() - s0;
-        ctx.emit({ type: 'train-step', step, totalSteps: planned, epoch, loss, kl, tau, lr: stepLr, msPerStep: stepTime / step });
-        if (step % MEMORY_EVERY === 0 || step === 1 || step === planned) {
+        ctx.emit({ type: 'train-step', step, totalSteps: total, epoch, loss, kl, tau, lr: stepLr, msPerStep: stepTime / step });
+        if (step % MEMORY_EVERY === 0 || step === 1 || step === total) {
           const mem = tf.memory();
           ctx.emit({ type: 'memory', step, numTensors: mem.numTensors, numBytes: mem.numBytes, ...backendMemory() });
         }
@@ -172,11 +172,13 @@ export async function runDst(
         } else if (step > Math.max(warmup, 5) && loss > o.divergenceFactor * Math.max(minLoss, 1e-6)) {
           result.divergence = `Training diverged at step ${step}: loss ${loss.toPrecision(3)} is over ${o.divergenceFactor}x its minimum ${minLoss.toPrecision(3)}. Kept the best checkpoint; try a lower learning rate (now ${lr}).`;
         }
-        if (step % churnEvery === 0 || step === planned) {
+        if (step % churnEvery === 0 || step === total) {
           const perLayer = await trainer.churn();
           ctx.emit({ type: 'churn', step, perLayer, mean: perLayer.reduce((a, c) => a + c, 0) / Math.max(perLayer.length, 1) });
         }
-        const evaluated = !result.divergence && evals.has(step);
+        // Out of time: this step ends training, so it is scored like the plan's last one.
+        const timeUp = step < total && performance.now() > deadline;
+        const evaluated = !result.divergence && (evals.has(step) || timeUp);
         if (evaluated) {
           await reestimate(ctx, o.seed + 31);
           const metrics = await scoreHeldOut(ctx);
@@ -187,15 +189,15 @@ export async function runDst(
           }
           sinceBest = isBest ? 0 : sinceBest + 1;
           ctx.emit({ type: 'eval', step, metrics, best: isBest });
-          if (o.earlyStopPatience > 0 && sinceBest >= o.earlyStopPatience && step < planned) {
+          if (o.earlyStopPatience > 0 && sinceBest >= o.earlyStopPatience && step < total) {
             stop(`Stopped early at step ${step} of ${total}: the last ${sinceBest} validation checks did not beat the best (step ${result.best.step}).`);
           }
         }
-        if (!result.stopped && step < planned && performance.now() > deadline) {
-          stop(`Stopped at step ${step} of ${total} to keep to the time budget.`);
+        if (!result.stopped && timeUp) {
+          stop(`Stopped at step ${step} of ${total} to keep to the time budget; the learning rate followed the time left, so it had decayed to zero by then, and this last step was scored.`);
         }
         const save = checkpoints.save;
-        if (save && step < planned && !result.divergence && !result.stopped && (evaluated || performance.now() - lastSave >= checkpoints.everyMs)) {
+        if (save && step < total && !result.divergence && !result.stopped && (evaluated || performance.now() - lastSave >= checkpoints.everyMs)) {
           await save(
             {
               step, epoch, batch: b + 1, order, rng: ctx.rng.getState(), minLoss, stepMs: stepTime, trainMs: performance.now() - t0,
@@ -205,23 +207,9 @@ export async function runDst(
           );
           lastSave = performance.now();
         }
-        if (!result.stopped && !result.divergence) {
-          const fit = fitStepsToDeadline({ step, planned, warmup, timedSteps: step - paceFrom.step, timedMs: performance.now() - paceFrom.at, msLeft: deadline - performance.now() });
-          if (fit < planned) {
-            if (shortenedAt === null) ctx.emit({ type: 'log', message: `At this pace the ${total} planned steps do not fit the time budget: training ends at step ${fit}, its learning rate decaying to zero by then.` });
-            shortenedAt ??= step;
-            planned = fit;
-            // The shortened schedule's last step is scored, as the plan's was.
-            evals.add(planned);
-            progress.setTotal(planned);
-          }
-        }
         progress.tick(step);
         await tf.nextFrame();
       }
-    }
-    if (shortenedAt !== null && step === planned && !result.stopped && !result.divergence) {
-      stop(`Trained ${planned} of ${total} planned steps to keep to the time budget: the schedule was shortened at step ${shortenedAt}, so the learning rate still decayed to zero.`);
     }
     result.steps = step;
   } catch (e) {

@@ -328,9 +328,12 @@ function afterTraining(b: Budget): number {
   return Math.max(0, b.costs.fixed - b.costs.evaluation);
 }
 
-/** performance.now() by which training must end for the run to keep to its budget. */
+/**
+ * performance.now() by which training must end for the run to keep to its budget, less one validation check: a run
+ * that reaches it scores the step it stopped at (dst-stage.ts).
+ */
 function trainingDeadline(b: Budget): number {
-  return b.startedAt + (b.seconds - afterTraining(b)) * 1000;
+  return b.startedAt + (b.seconds - afterTraining(b) - b.costs.evaluation) * 1000;
 }
 
 /** Sizes DST to the time the search left (its unused share flows to training) and says so. */
