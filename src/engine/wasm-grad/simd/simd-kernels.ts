@@ -195,27 +195,39 @@ export function simdOnHeap(backend: KernelBackend): boolean {
 }
 
 /**
+ * A filter-gradient kernel call: float32 scratch and a zeroed float64 accumulator of `n` values, x and dy as inputs,
+ * `run` calls the kernel with their pointers (x, dy, acc32, acc64), and the float64 sums become `out`.
+ */
+function filterGradInto(
+  backend: KernelBackend | null, x: TensorInfo | Float32Array, dy: TensorInfo | Float32Array, n: number, out: TensorInfo | Float32Array,
+  run: (k: Exports, px: number, pdy: number, pacc: number, pacc64: number) => void,
+): void {
+  at(backend, (s) => {
+    const pacc = s.scratch(n * 4);
+    const pacc64 = s.scratch(n * 8);
+    const px = s.input(x);
+    const pdy = s.input(dy);
+    const pout = s.output(out);
+    s.f64(pacc64, n).fill(0);
+    run(s.k, px, pdy, pacc, pacc64);
+    s.f32(pout, n).set(s.f64(pacc64, n));
+  });
+}
+
+/**
  * dW of a depthwise conv with channel multiplier 1 into `out` ([kh, kw, c], summed in float32 per
  * image and in float64 over images) from x and dy (NHWC), per `info`.
  */
 export function depthwiseFilterGradSimd(
   backend: KernelBackend | null, x: TensorInfo | Float32Array, dy: TensorInfo | Float32Array, info: tf.backend_util.Conv2DInfo, out: TensorInfo | Float32Array,
 ): void {
-  at(backend, (s) => {
-    const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth, filterHeight: kh, filterWidth: kw } = info;
-    const taps = kh * kw * c;
-    const pacc = s.scratch(taps * 4);
-    const pacc64 = s.scratch(taps * 8);
-    const px = s.input(x);
-    const pdy = s.input(dy);
-    const pout = s.output(out);
-    s.f64(pacc64, taps).fill(0);
-    s.k.depthwiseFilter(
+  const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth, filterHeight: kh, filterWidth: kw } = info;
+  filterGradInto(backend, x, dy, kh * kw * c, out, (k, px, pdy, pacc, pacc64) =>
+    k.depthwiseFilter(
       px, pdy, pacc, pacc64, batchSize, inHeight, inWidth, c, outHeight, outWidth, kh, kw,
       info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth, info.padInfo.top, info.padInfo.left,
-    );
-    s.f32(pout, taps).set(s.f64(pacc64, taps));
-  });
+    ),
+  );
 }
 
 /** True when pointwiseFilterGradSimd applies to `ci` input and `co` output channels here. */
@@ -230,18 +242,8 @@ export function simdPointwiseApplies(ci: number, co: number): boolean {
 export function pointwiseFilterGradSimd(
   backend: KernelBackend | null, x: TensorInfo | Float32Array, dy: TensorInfo | Float32Array, rows: number, ci: number, co: number, out: TensorInfo | Float32Array,
 ): void {
-  at(backend, (s) => {
-    const n = ci * co;
-    const block = Math.max(16, Math.min(256, Math.floor(32768 / (ci + co))));
-    const pacc = s.scratch(n * 4);
-    const pacc64 = s.scratch(n * 8);
-    const px = s.input(x);
-    const pdy = s.input(dy);
-    const pout = s.output(out);
-    s.f64(pacc64, n).fill(0);
-    s.k.pointwiseFilter(px, pdy, rows, ci, co, block, pacc, pacc64);
-    s.f32(pout, n).set(s.f64(pacc64, n));
-  });
+  const block = Math.max(16, Math.min(256, Math.floor(32768 / (ci + co))));
+  filterGradInto(backend, x, dy, ci * co, out, (k, px, pdy, pacc, pacc64) => k.pointwiseFilter(px, pdy, rows, ci, co, block, pacc, pacc64));
 }
 
 /** True when convFilterGradSimd applies to `co` output channels here. */
@@ -256,21 +258,13 @@ export function simdConvFilterApplies(co: number): boolean {
 export function convFilterGradSimd(
   backend: KernelBackend | null, x: TensorInfo | Float32Array, dy: TensorInfo | Float32Array, info: tf.backend_util.Conv2DInfo, out: TensorInfo | Float32Array,
 ): void {
-  at(backend, (s) => {
-    const { batchSize, inHeight, inWidth, inChannels: ci, outChannels: co, outHeight, outWidth, filterHeight: kh, filterWidth: kw } = info;
-    const n = kh * kw * ci * co;
-    const pacc = s.scratch(n * 4);
-    const pacc64 = s.scratch(n * 8);
-    const px = s.input(x);
-    const pdy = s.input(dy);
-    const pout = s.output(out);
-    s.f64(pacc64, n).fill(0);
-    s.k.convFilter(
+  const { batchSize, inHeight, inWidth, inChannels: ci, outChannels: co, outHeight, outWidth, filterHeight: kh, filterWidth: kw } = info;
+  filterGradInto(backend, x, dy, kh * kw * ci * co, out, (k, px, pdy, pacc, pacc64) =>
+    k.convFilter(
       px, pdy, pacc, pacc64, batchSize, inHeight, inWidth, ci, co, outHeight, outWidth, kh, kw,
       info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth, info.padInfo.top, info.padInfo.left,
-    );
-    s.f32(pout, n).set(s.f64(pacc64, n));
-  });
+    ),
+  );
 }
 
 /** Float32 copy of a small tensor or array. */
