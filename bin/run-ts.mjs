@@ -2,10 +2,9 @@
 // Runs a TypeScript entry point of this repository under tsx, installing dependencies first if
 // this is a fresh clone; runBundled runs it as one esbuild bundle instead (tsx's loader costs
 // about 80 MB of memory for the whole run).
-import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -19,25 +18,15 @@ function install() {
 }
 
 /**
- * Runs `entry` bundled by esbuild (packages stay external, resolved from node_modules) into
- * node_modules/.cache/pts-studio, named by its content and written by rename so that runs started
- * side by side never read a half-written file. Falls back to tsx where esbuild cannot build it.
- * PTS_STUDIO_ROOT tells the bundle where the repository is (src/node/repo-root.ts).
+ * Runs `entry` as one esbuild bundle (bundle.mjs), falling back to tsx where esbuild cannot build
+ * it. PTS_STUDIO_ROOT tells the bundle where the repository is (src/node/repo-root.ts).
  */
 export async function runBundled(entry, argv) {
   install();
   let file = null;
   try {
-    const esbuild = await import('esbuild');
-    const built = await esbuild.build({ entryPoints: [resolve(root, entry)], bundle: true, platform: 'node', format: 'esm', packages: 'external', write: false, logLevel: 'silent' });
-    const text = built.outputFiles[0].text;
-    file = resolve(root, `node_modules/.cache/pts-studio/${basename(entry, '.ts')}-${createHash('sha256').update(text).digest('hex').slice(0, 16)}.mjs`);
-    if (!existsSync(file)) {
-      mkdirSync(dirname(file), { recursive: true });
-      const tmp = `${file}.${process.pid}.tmp`;
-      writeFileSync(tmp, text);
-      renameSync(tmp, file);
-    }
+    const { bundleToCache } = await import('./bundle.mjs');
+    file = bundleToCache(root, resolve(root, entry));
   } catch {
     file = null;
   }

@@ -5,13 +5,11 @@
  * fitness is the same in a worker as on the run's thread (fitness-workers.test.ts), so the
  * search's result does not depend on how many there are.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { availableParallelism, freemem } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import * as esbuild from 'esbuild';
 import { Worker } from 'node:worker_threads';
+import { bundleToCache } from '../../bin/bundle.mjs';
 import type { NamedBytes } from '../core/session-types';
 import type { FitnessWorkerFactory } from '../engine/pipeline/fitness';
 import { fitnessPool, type FromFitnessWorker, type WorkerPort } from '../engine/pipeline/fitness-pool';
@@ -25,8 +23,7 @@ export function defaultSearchWorkers(): number {
 let entry: URL | null = null;
 
 /**
- * The worker's script: fitness-worker-main.ts bundled once per process by esbuild (packages stay
- * external, resolved from the repository's node_modules) into node_modules/.cache. A worker that
+ * The worker's script: fitness-worker-main.ts bundled once per process (bin/bundle.mjs). A worker that
  * compiled the TypeScript itself through tsx took 65 MB more and started slower; where esbuild
  * cannot build, that is the fallback (fitness-worker.mjs).
  */
@@ -34,17 +31,7 @@ function workerEntry(): URL {
   if (entry) return entry;
   const here = join(REPO_ROOT, 'src/node');
   try {
-    const built = esbuild.buildSync({ entryPoints: [join(here, 'fitness-worker-main.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', write: false, logLevel: 'silent' });
-    const text = built.outputFiles[0]!.text;
-    // Named by its content and written by rename: runs started side by side never read a half-written file.
-    const out = join(REPO_ROOT, `node_modules/.cache/pts-studio/fitness-worker-${createHash('sha256').update(text).digest('hex').slice(0, 16)}.mjs`);
-    if (!existsSync(out)) {
-      mkdirSync(dirname(out), { recursive: true });
-      const tmp = `${out}.${process.pid}.tmp`;
-      writeFileSync(tmp, text);
-      renameSync(tmp, out);
-    }
-    entry = pathToFileURL(out);
+    entry = pathToFileURL(bundleToCache(REPO_ROOT, join(here, 'fitness-worker-main.ts')));
   } catch {
     entry = pathToFileURL(join(here, 'fitness-worker.mjs'));
   }

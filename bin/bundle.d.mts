@@ -1,0 +1,2 @@
+/** See bundle.mjs. */
+export function bundleToCache(root: string, entry: string): string;
