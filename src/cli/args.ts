@@ -13,6 +13,7 @@ import {
   type PruneOptions,
 } from '../core/options';
 import { defaultSearchWorkers } from '../node/fitness-workers';
+import { defaultTrainThreads } from '../node/train-workers';
 
 /** Parsed command line of `pts-studio prune`. */
 export interface PruneCommand {
@@ -41,6 +42,8 @@ export interface PruneCommand {
   searchWorkers: number;
   /** Whether --search-workers was given (the default count is capped by free memory, a given one is not). */
   searchWorkersGiven: boolean;
+  /** Threads each training step runs on, the main one included (1: the main thread alone). */
+  trainThreads: number;
 }
 
 export const HELP = `pts-studio prune: post-training sparsity (UniPTS) on a TF.js layers model
@@ -87,6 +90,10 @@ Speed:
                           (default ${defaultSearchWorkers()}: one per core beyond the first, at most 7, and no
                           more than half the free memory holds; 0 = none).
                           The search's result does not depend on it
+  --train-threads <n>     threads each training step runs on, the main one included (default
+                          ${defaultTrainThreads()}: one per core, at most 8; 1 = the main thread alone). The batch
+                          is split between them and BatchNorm still normalises with the whole
+                          batch's statistics, so the result does not depend on it (up to rounding)
 
 Method (defaults: docs/method.md; --preset paper for the reference recipe's schedule):
   --sparsity <P>          target global sparsity in (0, 1) (default ${cliDefaults.sparsity})
@@ -158,6 +165,7 @@ export function parsePrune(argv: string[]): PruneCommand & { preprocessGiven: bo
       'no-augment': { type: 'boolean' }, preset: { type: 'string' }, seed: { type: 'string' }, quiet: { type: 'boolean' },
       backend: { type: 'string' }, unlabelled: { type: 'boolean' }, events: { type: 'string' },
       'search-workers': { type: 'string' },
+      'train-threads': { type: 'string' },
     },
   });
   if (!values.model && !values.resume) throw new Error('--model <model.json> is required (see --help)');
@@ -198,6 +206,10 @@ export function parsePrune(argv: string[]): PruneCommand & { preprocessGiven: bo
   if (!Number.isInteger(searchWorkers) || searchWorkers < 0 || searchWorkers > 64) {
     throw new Error(`--search-workers must be a whole number from 0 to 64; got ${values['search-workers']}`);
   }
+  const trainThreads = num(values['train-threads'], 'train-threads') ?? defaultTrainThreads();
+  if (!Number.isInteger(trainThreads) || trainThreads < 1 || trainThreads > 64) {
+    throw new Error(`--train-threads must be a whole number from 1 to 64; got ${values['train-threads']}`);
+  }
   if (values['val-images'] && values['eval-images']) throw new Error('--eval-images is the old name of --val-images: give one of them');
   return {
     model: values.model ?? '',
@@ -217,5 +229,6 @@ export function parsePrune(argv: string[]): PruneCommand & { preprocessGiven: bo
     events: values.events ?? null,
     searchWorkers,
     searchWorkersGiven: values['search-workers'] !== undefined,
+    trainThreads,
   };
 }

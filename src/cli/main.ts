@@ -11,6 +11,7 @@ import { WEIGHTS_FILE } from '../engine/export/export-model';
 import { StudioSession } from '../engine/session';
 import { setupNodeBackend } from '../node/backend';
 import { nodeFitnessWorkers } from '../node/fitness-workers';
+import { nodeTrainingThreads } from '../node/train-workers';
 import { decodeNode } from '../node/decode';
 import { readModelFiles, writeOnnxModel } from './model-files';
 import { folderNamer, readImageFolder, readTeachableLabels } from './inputs';
@@ -110,6 +111,7 @@ async function prune(argv: string[]): Promise<number> {
       split ?? undefined,
       {
         ...(resumed ? { resume: resumed.checkpoint } : {}),
+        ...(cmd.trainThreads > 1 ? { trainingThreads: (files) => nodeTrainingThreads(files, cmd.trainThreads, tf.getBackend()) } : {}),
         ...(cmd.searchWorkers > 0 ? { searchWorkers: (files) => nodeFitnessWorkers(files, cmd.searchWorkers, tf.getBackend(), !cmd.searchWorkersGiven) } : {}),
         onCheckpoint: async (c) => {
           await writeCheckpoint(out, c);

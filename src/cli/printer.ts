@@ -80,6 +80,6 @@ export class ProgressPrinter {
     if (r.divergence) this.log(`divergence: ${r.divergence}`);
     if (r.stoppedEarly) this.log(`training: ${r.stoppedEarly}`);
     if (r.budget) this.log(`budget: ${(r.budget.budgetSeconds / 60).toFixed(1)} min, plan ${r.budget.plan}; took ${(r.timings.totalSeconds / 60).toFixed(1)} min`);
-    this.log(`time: search ${r.timings.searchSeconds.toFixed(1)}s (${r.timings.fitnessSeconds.toFixed(2)}s/eval${(r.timings.searchParallel ?? 1) > 1 ? `, ${r.timings.searchParallel} side by side` : ''}), training ${r.timings.trainSeconds.toFixed(1)}s (${r.timings.msPerStep.toFixed(0)} ms/step), total ${r.timings.totalSeconds.toFixed(1)}s`);
+    this.log(`time: search ${r.timings.searchSeconds.toFixed(1)}s (${r.timings.fitnessSeconds.toFixed(2)}s/eval${(r.timings.searchParallel ?? 1) > 1 ? `, ${r.timings.searchParallel} side by side` : ''}), training ${r.timings.trainSeconds.toFixed(1)}s (${r.timings.msPerStep.toFixed(0)} ms/step${r.trainThreads > 1 ? ` on ${r.trainThreads} threads` : ''}), total ${r.timings.totalSeconds.toFixed(1)}s`);
   }
 }

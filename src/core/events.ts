@@ -181,6 +181,11 @@ export interface RunReport {
    * memory (settings.stepMemoryMB) split each batch into chunks whose gradients were summed.
    */
   trainChunk: number;
+  /**
+   * Threads each training step ran on at the end of training (1: the run's own alone); with more,
+   * each pass's images were split between them and BatchNorm used the pass's whole statistics.
+   */
+  trainThreads: number;
   /** The backend's memory when the run ended: for wasm, the heap's high-water mark. */
   memory: BackendMemory;
   stoppedEarly: string | null;

@@ -18,6 +18,7 @@ import { onnxSummary } from './onnx/summary';
 import { summarizeModel } from './model/prunable';
 import { runPipeline } from './pipeline/run';
 import type { FitnessWorkerFactory } from './pipeline/fitness';
+import type { ReplicaFactory } from './train/replicas';
 
 export interface SessionDeps {
   decode: ImageDecoder;
@@ -44,9 +45,11 @@ export interface RunCheckpoints {
   checkpointMs?: number;
   /** Starts workers for the search, given the files of the loaded model (see pipeline/fitness.ts). */
   searchWorkers?: (modelFiles: NamedBytes[]) => FitnessWorkerFactory;
+  /** Starts threads that share each training step, given the files of the loaded model (see train/replicas.ts). */
+  trainingThreads?: (modelFiles: NamedBytes[]) => ReplicaFactory;
 }
 
-function withoutWorkers({ searchWorkers: _, ...rest }: RunCheckpoints): Omit<RunCheckpoints, 'searchWorkers'> {
+function withoutWorkers({ searchWorkers: _, trainingThreads: __, ...rest }: RunCheckpoints): Omit<RunCheckpoints, 'searchWorkers' | 'trainingThreads'> {
   return rest;
 }
 
@@ -166,6 +169,7 @@ export class StudioSession {
         {
           model: this.model, ds: this.dataset, backend: this.deps.backend, keys: { ...this.keys }, ...withoutWorkers(checkpoints),
           ...(checkpoints.searchWorkers ? { fitnessWorkers: checkpoints.searchWorkers(this.files) } : {}),
+          ...(checkpoints.trainingThreads ? { trainingThreads: checkpoints.trainingThreads(this.files) } : {}),
           ...(split ? { split } : {}), ...(this.testSet ? { test: this.testSet } : {}), ...(startedAt !== undefined ? { startedAt } : {}),
         },
         options,

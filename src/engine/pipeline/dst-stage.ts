@@ -11,6 +11,7 @@ import { augmentBatch } from '../data/augment';
 import { normalizeParams, toTensor } from '../data/preprocess';
 import { backendMemory } from '../backend-memory';
 import { MaskedTrainer } from '../train/masked-trainer';
+import type { TrainingReplicas } from '../train/replicas';
 import { stepChunks } from '../train/step-memory';
 import { distillKl } from '../train/objective';
 import { reestimate, scoreHeldOut, type RunContext } from './context';
@@ -41,6 +42,8 @@ export interface DstResult {
   stopped: string | null;
   /** Images per forward/backward pass: the batch, or less when the step memory splits it. */
   chunk: number;
+  /** Threads the last step ran on (train/replicas.ts). */
+  threads: number;
 }
 
 /** Where a resumed run continues: its training state and best checkpoint (null: the one-shot model). */
@@ -88,6 +91,7 @@ export async function runDst(
   oneShot: Checkpoint,
   checkpoints: DstCheckpoints = { everyMs: Infinity },
   deadline = Infinity,
+  replicas: TrainingReplicas | null = null,
 ): Promise<DstResult> {
   const o = ctx.options;
   const perEpoch = Math.max(1, Math.ceil(ctx.calib.length / o.batchSize));
@@ -95,13 +99,14 @@ export async function runDst(
   const warmup = Math.round(o.warmupEpochs * perEpoch);
   const lr = o.lr > 0 ? o.lr : autoLearningRate({ hasBatchNorm: ctx.hasBatchNorm, iterations: total, warmupIterations: warmup });
   const from = checkpoints.resume?.progress ?? null;
-  const result: DstResult = { best: checkpoints.resume?.best ?? oneShot, lr, steps: 0, msPerStep: 0, trainSeconds: 0, divergence: null, stopped: null, chunk: o.batchSize };
+  const result: DstResult = { best: checkpoints.resume?.best ?? oneShot, lr, steps: 0, msPerStep: 0, trainSeconds: 0, divergence: null, stopped: null, chunk: o.batchSize, threads: 1 };
   if (total === 0) return result;
   if (from) setModelWeights(ctx.model, from.weights);
   const trainer = new MaskedTrainer(
     ctx.model,
     ctx.kernels.map((k, i) => ({ variable: k.variable, spec: maskSpecOf(targets[i]!, ctx.layers[i]!.params, sparsities[i]!, o), initial: ctx.denseKernels[i]! })),
     { momentum: o.momentum, weightDecay: o.weightDecay, lambda: o.lambda },
+    replicas,
   );
   const chunks = stepChunks(ctx.model, o.batchSize, o.stepMemoryMB);
   if (chunks.passes > 1) ctx.emit({ type: 'log', message: describeChunks(o.batchSize, chunks, o.stepMemoryMB) });
@@ -144,20 +149,20 @@ export async function runDst(
           const x = o.augment ? augmentBatch(raw, ctx.rng, fill) : raw;
           const teacherLogits = ctx.teacherLogits(x, false);
           const labels = ctx.ds.labels && o.objective === 'ce' ? tf.tensor1d(idx.map((i) => ctx.ds.labels![i]!), 'int32') : undefined;
-          // The student's logits of this very step (one piece per chunk), kept past the gradient's tidy for the KL.
-          const student: tf.Tensor2D[] = [];
-          const value = trainer.step({ x, teacherLogits, labels }, (xx) => {
-            const s = tf.keep(ctx.logits(xx, true));
-            student.push(s);
-            return s;
-          }, {
+          // The student's logits of this very step, kept past the gradient's tidy for the KL.
+          let student: tf.Tensor2D | null = null;
+          const value = trainer.step({ x, teacherLogits, labels }, (xx) => ctx.logits(xx, true), {
             kind: o.objective, temperature: o.temperature, tau, temperStudent: o.temperStudent,
-          }, stepLr, o.maskInterval, chunks.chunk);
-          const kl = distillKl(o, teacherLogits, student.length === 1 ? student[0]! : tf.concat(student));
-          tf.dispose(student);
+          }, stepLr, o.maskInterval, chunks.chunk, (t) => (student = t));
+          const kl = distillKl(o, teacherLogits, student!);
+          tf.dispose(student!);
           return tf.stack([value, kl]);
         });
         const [loss, kl] = [...(await lossT.data())] as [number, number];
+        if (trainer.replicaFailure) {
+          ctx.emit({ type: 'warning', message: `Training continues on one thread from step ${step + 1}: ${trainer.replicaFailure}` });
+          trainer.replicaFailure = null;
+        }
         lossT.dispose();
         step++;
         stepTime += performance.now() - s0;
@@ -212,6 +217,7 @@ export async function runDst(
       }
     }
     result.steps = step;
+    result.threads = trainer.threads;
   } catch (e) {
     // Cancelled or failed: the best snapshot goes with the run (the one-shot one is the caller's).
     if (result.best !== oneShot) disposeAll(result.best.weights);

@@ -21,6 +21,7 @@ import { makeLogitsFn } from '../model/logits';
 import { layersOfClass } from '../model/walk';
 import { evalBatch, reestimate, releaseBnInputs, scoreHeldOut, type RunContext } from './context';
 import { runDst, type Checkpoint } from './dst-stage';
+import { dataParallelBlocker, type ReplicaFactory, type TrainingReplicas } from '../train/replicas';
 import { heuristicTargets, patternLabel, patternTargets, type LayerTarget } from './plan';
 import { applyOneShotMasks, chooseDistribution, searches } from './search-stage';
 import { buildFitnessSetup, FitnessRunner, type FitnessWorkerFactory, type FitnessWorkers } from './fitness';
@@ -55,6 +56,8 @@ export interface RunInputs {
   checkpointMs?: number;
   /** Starts workers that evaluate search genomes beside the run's own thread (the CLI's worker threads). */
   fitnessWorkers?: FitnessWorkerFactory;
+  /** Starts threads that compute shards of each training step beside the run's own (train/replicas.ts). */
+  trainingThreads?: ReplicaFactory;
 }
 
 /** Images per class under which the calibration set is called small (docs/method.md, lessons). */
@@ -174,11 +177,12 @@ export async function runPipeline(inputs: RunInputs, o: PruneOptions, emit: Prog
       : null;
 
     phase('dst', `Dynamic sparse training, ${ctx.options.epochs} epoch(s) over ${ctx.calib.length} images`);
+    const replicas = await startTrainingThreads(ctx, inputs.trainingThreads);
     const dst = await runDst(ctx, targets, dist.sparsities, oneShot, {
       ...(resume ? { resume: { progress: resume.train, best: resumedBest } } : {}),
       ...(saved ? { save: saved } : {}),
       everyMs: inputs.checkpointMs ?? 30_000,
-    }, budget ? trainingDeadline(budget) : Infinity);
+    }, budget ? trainingDeadline(budget) : Infinity, replicas).finally(() => replicas?.close());
     if (dst.best !== oneShot) bestWeights = dst.best.weights;
 
     phase('final-eval', 'Scoring the returned model');
@@ -243,6 +247,7 @@ export async function runPipeline(inputs: RunInputs, o: PruneOptions, emit: Prog
       budget: budget ? budgetReport(budget) : null,
       stoppedEarly: dst.stopped,
       trainChunk: dst.chunk,
+      trainThreads: dst.threads,
       memory: backendMemory(),
       returned: dst.best === oneShot ? 'one-shot' : 'trained',
       bestStep: dst.best.step,
@@ -290,6 +295,24 @@ export async function runPipeline(inputs: RunInputs, o: PruneOptions, emit: Prog
  * The search's fitness runner: the run's own model, plus the host's workers when it offers them
  * and they start (else a warning, and the search runs on this thread alone).
  */
+/** The training threads for this run's model, or null (none asked for, the model cannot use them, or they failed to start: said why). */
+async function startTrainingThreads(ctx: RunContext, factory?: ReplicaFactory): Promise<TrainingReplicas | null> {
+  if (!factory || ctx.options.epochs === 0) return null;
+  const blocker = dataParallelBlocker(ctx.model);
+  if (blocker) {
+    ctx.emit({ type: 'log', message: `Training on one thread: ${blocker}.` });
+    return null;
+  }
+  try {
+    const replicas = await factory(ctx.model, ctx.options.batchSize);
+    ctx.emit({ type: 'log', message: `Training each step on ${replicas.threads} threads, the batch split between them (BatchNorm statistics over the whole batch).` });
+    return replicas;
+  } catch (e) {
+    ctx.emit({ type: 'warning', message: `Training on one thread: the training threads did not start (${errorMessage(e)}).` });
+    return null;
+  }
+}
+
 async function startFitness(ctx: RunContext, targets: LayerTarget[], factory?: FitnessWorkerFactory): Promise<FitnessRunner> {
   const setup = await buildFitnessSetup(ctx, targets);
   let workers: FitnessWorkers | null = null;

@@ -14,6 +14,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BnInternals } from '../model/bn-internals';
 import { leafLayers } from '../model/kernels';
+import { activeBatchSync } from './batch-sync';
 import { batchNormGradWasm, batchNormKernelsActive, batchNormTrainWasm, reluGradWasm } from '../wasm-grad/batch-norm';
 import { simdAvailable, simdBatchNormApplies } from '../wasm-grad/simd/simd-kernels';
 
@@ -31,6 +32,8 @@ export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tenso
   const n = x.size / x.shape[x.rank - 1]!;
   // One SIMD kernel each way on wasm (wasm-grad/batch-norm.ts); tf ops elsewhere.
   const simd = batchNormKernelsActive() && x.dtype === 'float32' && simdBatchNormApplies(x.shape[x.rank - 1]!);
+  // A batch split across threads needs the totals only the SIMD kernels exchange (replicas.ts checks first).
+  if (!simd && activeBatchSync()) throw new Error(`BatchNorm over ${x.shape[x.rank - 1]} channels cannot be trained across threads here.`);
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xx, g, b, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
     let value: tf.Tensor;

@@ -6,7 +6,10 @@ import { webgpuMaskedUpdate, webgpuMaskedUpdateAvailable } from '../webgpu/maske
 import { webglMaskedUpdate, webglMaskedUpdateAvailable } from '../webgl/masked-update';
 import { registerTrainingGradients } from './batchnorm-grad';
 import { installLeanTraining } from './lean-training';
-import { objectiveLoss, type ObjectiveParams } from './objective';
+import { errorMessage } from '../errors';
+import type { ObjectiveParams } from './objective';
+import type { TrainingReplicas } from './replicas';
+import { partGradients } from './shard-gradients';
 
 /** One kernel under dynamic sparse training. */
 export interface MaskedKernel {
@@ -61,11 +64,14 @@ export class MaskedTrainer {
   /** Trainable variables that are not masked kernels (biases, BN affine, dense-kept kernels). */
   private readonly others: { variable: tf.Variable; velocity: tf.Variable }[];
   private stepCount = 0;
+  /** Why the training threads were dropped mid-run (this thread trains alone since), or null. */
+  replicaFailure: string | null = null;
 
   constructor(
-    model: tf.LayersModel,
+    private readonly model: tf.LayersModel,
     kernels: MaskedKernel[],
     private readonly sgd: SgdSettings,
+    private replicas: TrainingReplicas | null = null,
   ) {
     registerTrainingGradients();
     installLeanTraining(model);
@@ -85,6 +91,11 @@ export class MaskedTrainer {
       .map((variable) => ({ variable, velocity: tf.tidy(() => tf.variable(tf.zerosLike(variable), false)) }));
   }
 
+  /** Threads a step runs on now (1 without replicas, or after they failed). */
+  get threads(): number {
+    return this.replicas?.threads ?? 1;
+  }
+
   /** Per-weight decay for a mask: weightDecay on kept weights, weightDecay + lambda on pruned ones. */
   private coefOf(mask: tf.Tensor): tf.Tensor {
     const { weightDecay, lambda } = this.sgd;
@@ -97,43 +108,50 @@ export class MaskedTrainer {
   }
 
   /**
-   * Loss and gradients of a batch, through at most `chunk` images at a time: a larger batch is
-   * split, each part's loss weighted by its share of the batch, and the gradients summed. Every
-   * objective is a mean over images, so the sum is the batch's gradient; memory follows the
-   * chunk. (BatchNorm layers see statistics per chunk, as with any micro-batching.)
+   * Loss, gradients and student logits of a batch, through at most `chunk` images at a time: a
+   * larger batch is split, each part's loss weighted by its share of the batch, and the
+   * gradients summed. Every objective is a mean over images, so the sum is the batch's gradient;
+   * memory follows the chunk. (BatchNorm layers see statistics per chunk, as with any
+   * micro-batching.) With replicas each chunk is split between the threads
+   * (train/replicas.ts), BatchNorm still seeing the whole chunk's statistics.
    */
   private gradients(batch: StepBatch, logits: (x: tf.Tensor) => tf.Tensor2D, objective: ObjectiveParams, chunk: number) {
     const vars = this.trainables();
     const n = batch.x.shape[0]!;
     const size = Math.max(1, Math.min(n, Math.floor(chunk)));
-    if (size >= n) return tf.variableGrads(() => objectiveLoss(objective, batch.teacherLogits, logits(batch.x), batch.labels), vars);
-    let value = tf.scalar(0);
-    let grads: tf.NamedTensorMap = {};
-    for (let start = 0; start < n; start += size) {
-      const m = Math.min(size, n - start);
-      const part = (t: tf.Tensor) => tf.slice(t, start, m);
-      const r = tf.variableGrads(() => tf.tidy(() => tf.mul(objectiveLoss(objective, part(batch.teacherLogits) as tf.Tensor2D, logits(part(batch.x)), batch.labels && (part(batch.labels) as tf.Tensor1D)), m / n)), vars);
-      const sum = tf.add(value, r.value) as tf.Scalar;
-      tf.dispose([value, r.value]);
-      value = sum;
-      const next: tf.NamedTensorMap = {};
-      for (const [name, g] of Object.entries(r.grads)) {
-        const old = grads[name];
-        next[name] = old ? tf.add(old, g) : g;
-        if (old) tf.dispose([old, g]);
+    const sizes = Array.from({ length: Math.ceil(n / size) }, (_, i) => Math.min(size, n - i * size));
+    const replicas = this.replicas;
+    if (replicas && sizes.every((s) => s >= 2 * replicas.threads)) {
+      try {
+        return replicas.gradients(this.model, vars, batch, logits, objective, sizes);
+      } catch (e) {
+        // A helper failed: carry on with this thread alone (the step is recomputed whole).
+        this.replicaFailure = errorMessage(e);
+        this.replicas = null;
+        void replicas.close();
       }
-      grads = next;
     }
-    return { value, grads };
+    const pieces: tf.Tensor2D[] = [];
+    const r = partGradients(vars, batch, (x) => {
+      const y = tf.keep(logits(x));
+      pieces.push(y);
+      return y;
+    }, objective, sizes, n);
+    const all = pieces.length === 1 ? pieces[0]! : tf.concat(pieces);
+    if (pieces.length > 1) tf.dispose(pieces);
+    return { ...r, logits: all };
   }
 
   /**
    * One SGD step. `logits(x)` runs the student in training mode (once per chunk of at most
-   * `chunk` images, see gradients()). Returns the loss as a scalar tensor (the caller reads it
+   * `chunk` images, see gradients()); `onLogits` receives the student's logits of the whole batch
+   * (kept: the caller disposes them). Returns the loss as a scalar tensor (the caller reads it
    * asynchronously and disposes it).
    */
-  step(batch: StepBatch, logits: (x: tf.Tensor) => tf.Tensor2D, objective: ObjectiveParams, lr: number, maskInterval = 1, chunk = Infinity): tf.Scalar {
-    const { value, grads } = this.gradients(batch, logits, objective, chunk);
+  step(batch: StepBatch, logits: (x: tf.Tensor) => tf.Tensor2D, objective: ObjectiveParams, lr: number, maskInterval = 1, chunk = Infinity, onLogits?: (t: tf.Tensor2D) => void): tf.Scalar {
+    const { value, grads, logits: studentLogits } = this.gradients(batch, logits, objective, chunk);
+    if (onLogits) onLogits(studentLogits);
+    else studentLogits.dispose();
     const { momentum, weightDecay } = this.sgd;
     this.stepCount++;
     const remask = this.stepCount % Math.max(1, maskInterval) === 0;

@@ -6,12 +6,19 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelBackend, KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
-import { batchNormBackwardSimd, batchNormForwardSimd, reluGradSimd, type WasmHeap } from './simd/simd-kernels';
+import { activeBatchSync } from '../train/batch-sync';
+import { batchNormBackwardSimd, batchNormForwardSimd, reluGradSimd, type BatchReduce, type WasmHeap } from './simd/simd-kernels';
 
 /** Kernel names (custom: TF.js has no such kernels). */
 export const BATCH_NORM_TRAIN = 'PtsBatchNormTrain';
 export const BATCH_NORM_GRAD = 'PtsBatchNormGrad';
 export const RELU_GRAD = 'PtsReluGrad';
+
+/** Totals over the threads sharing this batch (train/replicas.ts), if it is shared. */
+function batchReduce(): BatchReduce | undefined {
+  const sync = activeBatchSync();
+  return sync ? (v) => sync.allReduce(v) : undefined;
+}
 
 function channels(x: TensorInfo): number {
   return x.shape[x.shape.length - 1]!;
@@ -27,7 +34,7 @@ export const batchNormTrainConfig: KernelConfig = {
     const c = channels(x);
     const y = heap.makeOutput([...x.shape], 'float32');
     const stats = [0, 1, 2].map(() => heap.makeOutput([c], 'float32'));
-    const { mean, variance, rstd } = batchNormForwardSimd(backend as KernelBackend, x, c, gamma!, beta!, (attrs as NamedAttrMap)['epsilon'] as number, y);
+    const { mean, variance, rstd } = batchNormForwardSimd(backend as KernelBackend, x, c, gamma!, beta!, (attrs as NamedAttrMap)['epsilon'] as number, y, batchReduce());
     [mean, variance, rstd].forEach((v, i) => heap.typedArrayFromHeap(stats[i]!).set(v));
     return [y, ...stats];
   },
@@ -44,7 +51,7 @@ export const batchNormGradConfig: KernelConfig = {
     const dx = heap.makeOutput([...x.shape], 'float32');
     const dGammaOut = heap.makeOutput([c], 'float32');
     const dBetaOut = heap.makeOutput([c], 'float32');
-    const { dGamma, dBeta } = batchNormBackwardSimd(backend as KernelBackend, dy, x, c, mean, rstd, gamma, dx);
+    const { dGamma, dBeta } = batchNormBackwardSimd(backend as KernelBackend, dy, x, c, mean, rstd, gamma, dx, batchReduce());
     heap.typedArrayFromHeap(dGammaOut).set(dGamma);
     heap.typedArrayFromHeap(dBetaOut).set(dBeta);
     return [dx, dGammaOut, dBetaOut];

@@ -272,14 +272,28 @@ function small(backend: KernelBackend | null, t: TensorInfo | Float32Array): Flo
   return t instanceof Float32Array ? t.slice() : (backend as unknown as WasmBackend).typedArrayFromHeap(t).slice();
 }
 
+/** Sums per-thread partial sums into the batch's (train/batch-sync.ts); `local` when one thread has the whole batch. */
+export type BatchReduce = (values: Float64Array) => Float64Array;
+
+const local: BatchReduce = (v) => v;
+
+function withCount(sums: Float64Array, rows: number): Float64Array {
+  const out = new Float64Array(sums.length + 1);
+  out.set(sums);
+  out[sums.length] = rows;
+  return out;
+}
+
 /**
  * Training-mode BatchNormalization of x viewed as [rows, c]: the batch mean and biased variance
  * per channel (two passes: the mean, then the centred squares; summed in float32 per 256 rows,
  * in float64 over blocks) and y = (x - mean) / sqrt(variance + eps) * gamma + beta into `y`.
- * Returns the statistics and 1 / sqrt(variance + eps).
+ * Returns the statistics and 1 / sqrt(variance + eps). With `reduce` (a batch split across
+ * threads, train/batch-sync.ts) the row counts and both passes' sums are totals over the threads.
  */
 export function batchNormForwardSimd(
   backend: KernelBackend | null, x: TensorInfo | Float32Array, c: number, gammaIn: TensorInfo | Float32Array, betaIn: TensorInfo | Float32Array, eps: number, y: TensorInfo | Float32Array,
+  reduce: BatchReduce = local,
 ): { mean: Float32Array; variance: Float32Array; rstd: Float32Array } {
   const gamma = small(backend, gammaIn);
   const beta = small(backend, betaIn);
@@ -291,13 +305,15 @@ export function batchNormForwardSimd(
     const pd = s.scratch(c * 4);
     const px = s.input(x);
     const py = s.output(y);
-    const rows = (x instanceof Float32Array ? x.length : x.shape.reduce((p, q) => p * q, 1)) / c;
+    const localRows = (x instanceof Float32Array ? x.length : x.shape.reduce((p, q) => p * q, 1)) / c;
     s.f32(pshift, c).fill(0);
-    s.k.channelMoment(px, rows, c, pshift, 1, pacc, pout);
-    const mean = Float32Array.from(s.f64(pout, c), (v) => v / rows);
+    s.k.channelMoment(px, localRows, c, pshift, 1, pacc, pout);
+    const first = reduce(withCount(s.f64(pout, c), localRows));
+    const rows = first[c]!;
+    const mean = Float32Array.from(first.subarray(0, c), (v) => v / rows);
     s.f32(pshift, c).set(mean);
-    s.k.channelMoment(px, rows, c, pshift, 2, pacc, pout);
-    const variance = Float32Array.from(s.f64(pout, c), (v) => v / rows);
+    s.k.channelMoment(px, localRows, c, pshift, 2, pacc, pout);
+    const variance = Float32Array.from(reduce(Float64Array.from(s.f64(pout, c))), (v) => v / rows);
     const rstd = Float32Array.from(variance, (v) => 1 / Math.sqrt(v + eps));
     const a = s.f32(pa, c);
     const d = s.f32(pd, c);
@@ -305,18 +321,20 @@ export function batchNormForwardSimd(
       a[i] = gamma[i]! * rstd[i]!;
       d[i] = beta[i]! - mean[i]! * a[i]!;
     }
-    s.k.channelAffine(px, 0, rows, c, pa, pa, pd, py);
+    s.k.channelAffine(px, 0, localRows, c, pa, pa, pd, py);
     return { mean, variance, rstd };
   });
 }
 
 /**
  * The gradient of batchNormForwardSimd: dgamma = rstd * sum(dy * (x - mean)), dbeta = sum(dy),
- * dx = gamma * rstd * (dy - dbeta / n - (x - mean) * rstd * dgamma / n) into `dx`.
+ * dx = gamma * rstd * (dy - dbeta / n - (x - mean) * rstd * dgamma / n) into `dx`; with `reduce`
+ * the sums and n are totals over the threads of the batch.
  */
 export function batchNormBackwardSimd(
   backend: KernelBackend | null, dy: TensorInfo | Float32Array, x: TensorInfo | Float32Array, c: number,
   meanIn: TensorInfo | Float32Array, rstdIn: TensorInfo | Float32Array, gammaIn: TensorInfo | Float32Array, dx: TensorInfo | Float32Array,
+  reduce: BatchReduce = local,
 ): { dGamma: Float32Array; dBeta: Float32Array } {
   const mean = small(backend, meanIn);
   const rstd = small(backend, rstdIn);
@@ -333,22 +351,30 @@ export function batchNormBackwardSimd(
     const pdy = s.input(dy);
     const px = s.input(x);
     const pdx = s.output(dx);
-    const rows = (x instanceof Float32Array ? x.length : x.shape.reduce((p, q) => p * q, 1)) / c;
+    const localRows = (x instanceof Float32Array ? x.length : x.shape.reduce((p, q) => p * q, 1)) / c;
     s.f32(pmean, c).set(mean);
-    s.k.channelDySums(pdy, px, rows, c, pmean, pacc1, pacc2, po1, po2);
-    const sumDy = Float64Array.from(s.f64(po1, c));
-    const dGamma = Float32Array.from(s.f64(po2, c), (v, i) => v * rstd[i]!);
-    const dBeta = Float32Array.from(sumDy);
+    s.k.channelDySums(pdy, px, localRows, c, pmean, pacc1, pacc2, po1, po2);
+    const both = new Float64Array(2 * c + 1);
+    both.set(s.f64(po1, c));
+    both.set(s.f64(po2, c), c);
+    both[2 * c] = localRows;
+    // dx needs the batch's sums; dgamma and dbeta stay this thread's share (the threads' parameter gradients are added later).
+    const sums = reduce(both);
+    const rows = sums[2 * c]!;
+    const sumDy = sums.subarray(0, c);
+    const batchDGamma = Float32Array.from(sums.subarray(c, 2 * c), (v, i) => v * rstd[i]!);
+    const dGamma = Float32Array.from(both.subarray(c, 2 * c), (v, i) => v * rstd[i]!);
+    const dBeta = Float32Array.from(both.subarray(0, c));
     const a = s.f32(pa, c);
     const b = s.f32(pb, c);
     const d = s.f32(pd, c);
     for (let i = 0; i < c; i++) {
       a[i] = gamma[i]! * rstd[i]!;
-      b[i] = (a[i]! * rstd[i]! * -dGamma[i]!) / rows;
+      b[i] = (a[i]! * rstd[i]! * -batchDGamma[i]!) / rows;
       // a dy + b (x - mean) + e, with the constant terms folded: e - b mean.
       d[i] = (a[i]! * -sumDy[i]!) / rows - b[i]! * mean[i]!;
     }
-    s.k.channelAffine(pdy, px, rows, c, pa, pb, pd, pdx);
+    s.k.channelAffine(pdy, px, localRows, c, pa, pb, pd, pdx);
     return { dGamma, dBeta };
   });
 }
