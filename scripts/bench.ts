@@ -11,7 +11,7 @@
  * keeps only those backends (on both hosts); BENCH_TORCH=0 skips PyTorch. Progress goes to stderr.
  */
 import { spawnSync } from 'node:child_process';
-import { cpus } from 'node:os';
+import { availableParallelism, cpus } from 'node:os';
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,8 +21,9 @@ import { setupNodeBackend } from '../src/node/backend';
 import { runInBrowser } from './bench/browser-run';
 import { benchBackend } from './bench/measure';
 import { BENCH_MODELS, skippedRow, type BenchRow, type Budget } from './bench/rows';
-import { ratioLines, ratios, searchLines, tableLines } from './bench/report';
+import { ratioLines, ratios, searchLines, tableLines, threadLines } from './bench/report';
 import { searchThroughput } from './bench/search-throughput';
+import { trainThreadsStep, type TrainThreads } from './bench/train-threads';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const STEPS = Number(process.env.BENCH_STEPS ?? 5);
@@ -85,6 +86,20 @@ if (pick(['wasm']).length > 0 && tf.getBackend() === 'wasm') {
   }
 }
 
+/** Node wasm: a training step split across the CLI's training threads, against the main thread alone. */
+const threaded: { model: string; batch: number; result: TrainThreads }[] = [];
+if (pick(['wasm']).length > 0 && tf.getBackend() === 'wasm' && availableParallelism() > 1) {
+  for (const m of BENCH_MODELS) {
+    try {
+      const r = await trainThreadsStep(await readModelFolder(join(root, 'public', m.path)), m.batch, Math.min(availableParallelism(), 8), STEPS, BUDGET.stepBudgetMs);
+      threaded.push({ model: m.name, batch: m.batch, result: r });
+      log(`node wasm ${m.name}: step on ${r.threads} training threads ${r.splitMs.toFixed(0)} ms, on one ${r.oneMs.toFixed(0)} ms (${r.speedup.toFixed(2)}x, median of ${r.steps} pairs)`);
+    } catch (e) {
+      log(`node wasm ${m.name}: training threads failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+}
+
 const browserBackends = process.env.BENCH_BROWSER === '0' ? [] : pick(['webgpu', 'webgl', 'wasm', 'wasm-mt']);
 let browser: { name: string | null; webgpuAdapter: string | null; wasm: string | null; error: string | null } | null = null;
 if (browserBackends.length > 0) {
@@ -103,9 +118,9 @@ if (browserBackends.length > 0) {
 
 if (process.env.BENCH_TORCH !== '0') rows.push(...torchRows());
 const q = ratios(rows);
-console.log([...tableLines(rows), '', ...ratioLines(rows, q), ...searchLines(rows, search)].join('\n'));
+console.log([...tableLines(rows), '', ...ratioLines(rows, q), ...searchLines(rows, search), ...threadLines(rows, threaded)].join('\n'));
 if (browser?.name) console.log(`browser: ${browser.name}${browser.webgpuAdapter ? `, WebGPU adapter ${browser.webgpuAdapter}` : ''}${browser.wasm ? `, ${browser.wasm}` : ''}`);
 const seconds = Math.round((performance.now() - started) / 1000);
-const json = { steps: STEPS, budget: { ...BUDGET, browserBackendLimitMs: BROWSER_BACKEND_LIMIT_MS }, rows, ratios: q, search, browser, seconds, date: new Date().toISOString() };
+const json = { steps: STEPS, budget: { ...BUDGET, browserBackendLimitMs: BROWSER_BACKEND_LIMIT_MS }, rows, ratios: q, search, trainThreads: threaded, browser, seconds, date: new Date().toISOString() };
 writeFileSync(join(root, 'bench-results.json'), JSON.stringify(json, null, 2));
 console.log(`bench took ${seconds} s; wrote bench-results.json`);

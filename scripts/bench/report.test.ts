@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ratioLines, ratios, searchLines, tableLines } from './report';
+import { ratioLines, ratios, searchLines, tableLines, threadLines } from './report';
 import { BENCH_MODELS, skippedRow, type BenchRow } from './rows';
 
 const [demo, mobilenet] = BENCH_MODELS as [typeof BENCH_MODELS[0], typeof BENCH_MODELS[0]];
@@ -43,5 +43,14 @@ describe('bench ratios', () => {
       `search, ${mobilenet.name}, node wasm: 2 evaluations side by side, 0.60 s per evaluation, 1.20x PyTorch's evaluation on every core`,
     ]);
     expect(searchLines([], [{ model: demo.name, width: 2, secondsPerEvaluation: 0.05 }])[0]).toBe(`search, ${demo.name}, node wasm: 2 evaluations side by side, 0.05 s per evaluation`);
+  });
+
+  it('put the step on training threads against one thread and PyTorch\'s step', () => {
+    const rows = [row('pytorch', 'cpu 2t', mobilenet, 500, 0.5)];
+    const r = { threads: 2, oneMs: 1200, splitMs: 800, speedup: 1.45, steps: 5 };
+    expect(threadLines(rows, [{ model: mobilenet.name, batch: mobilenet.batch, result: r }])).toEqual([
+      `training threads, ${mobilenet.name}, node wasm: step on 2 threads 800 ms, on one 1200 ms, 1.45x faster (median of 5 pairs); 1.60x PyTorch's step (target <= 1.5x)`,
+    ]);
+    expect(threadLines([], [{ model: demo.name, batch: demo.batch, result: r }])[0]).not.toContain('PyTorch');
   });
 });

@@ -95,3 +95,12 @@ export function searchLines(rows: BenchRow[], search: { model: string; width: nu
     return `search, ${s.model}, node wasm: ${s.width} evaluations side by side, ${s.secondsPerEvaluation.toFixed(2)} s per evaluation${vs}`;
   });
 }
+
+/** The training-threads lines: the split step, the one-thread step, and the split step against PyTorch's (both cores). */
+export function threadLines(rows: BenchRow[], threaded: { model: string; batch: number; result: { threads: number; oneMs: number; splitMs: number; speedup: number; steps: number } }[]): string[] {
+  return threaded.map(({ model, batch, result: r }) => {
+    const ref = rows.find((x) => x.where === 'pytorch' && x.model === model && x.batch === batch)?.dstMs ?? null;
+    const vs = ref ? `; ${(r.splitMs / ref).toFixed(2)}x PyTorch's step (target <= 1.5x)` : '';
+    return `training threads, ${model}, node wasm: step on ${r.threads} threads ${r.splitMs.toFixed(0)} ms, on one ${r.oneMs.toFixed(0)} ms, ${r.speedup.toFixed(2)}x faster (median of ${r.steps} pairs)${vs}`;
+  });
+}

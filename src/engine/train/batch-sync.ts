@@ -46,6 +46,8 @@ const CONTROL_INTS = 4;
 /** Bytes of the failure message after the control words. */
 const MESSAGE_BYTES = 1024;
 const HEADER = CONTROL_INTS * 4 + MESSAGE_BYTES;
+/** How long a thread polls for the others before it sleeps. */
+const SPIN_MS = 2;
 
 /** Shared memory for `size` threads exchanging at most `maxValues` numbers at a time. */
 export function batchSyncBuffer(size: number, maxValues: number): SharedArrayBuffer {
@@ -115,6 +117,12 @@ export class SharedBatchSync implements BatchSync {
       Atomics.add(this.control, GENERATION, 1);
       Atomics.notify(this.control, GENERATION);
       return;
+    }
+    // Spin first: the others are usually a few microseconds away, and waking a sleeping thread
+    // (a futex, on a virtual machine a halted vCPU) can take far longer than that.
+    const spinUntil = performance.now() + SPIN_MS;
+    while (Atomics.load(this.control, GENERATION) === generation && performance.now() < spinUntil) {
+      // busy
     }
     const start = Date.now();
     while (Atomics.load(this.control, GENERATION) === generation) {
