@@ -4,7 +4,8 @@ import { gzipSync } from 'fflate';
 import { layerSizes, totalSizes } from '../../core/deploy/sizes';
 import type { DeploymentReport, LayerSummary } from '../../core/events';
 import { checkNm } from '../../core/nm/validity';
-import { measureLatency } from './latency';
+import { latencyNote } from '../../core/deploy/latency-note';
+import { measureLatencyPair } from './latency';
 
 /** One exported kernel and whether the run made it N:M. */
 export interface DeployKernel {
@@ -20,7 +21,8 @@ const gz = (b: ArrayBuffer) => gzipSync(new Uint8Array(b), { level: 6 }).byteLen
 
 /**
  * Sizes in every storage format, N:M validity per layer, and measured dense vs sparse latency
- * (dense kernels do not skip zeros, so the note says so when sparse is not faster).
+ * (their runs alternating; dense kernels do not skip zeros, so the note never sells a difference
+ * as a speed-up, see core/deploy/latency-note.ts).
  */
 export async function deploymentReport(args: {
   kernels: DeployKernel[];
@@ -55,14 +57,10 @@ export async function deploymentReport(args: {
   if (args.measureLatency) {
     const shape = [1, ...(args.dense.inputs[0]!.shape.slice(1) as number[])];
     throwIfAborted(args.signal);
-    const dense = await measureLatency(args.dense, shape, LATENCY_RUNS);
+    const [dense, sparse] = await measureLatencyPair(args.dense, args.sparse, shape, LATENCY_RUNS, 8000, args.signal);
     throwIfAborted(args.signal);
-    const sparse = await measureLatency(args.sparse, shape, LATENCY_RUNS);
     const speedup = dense.median / Math.max(sparse.median, 1e-9);
-    const note =
-      speedup > 1.1
-        ? `The sparse model ran ${speedup.toFixed(2)}x faster here.`
-        : `The sparse model is not faster here (${speedup.toFixed(2)}x): ${args.backend}'s dense kernels multiply the zeros like any other weight. Speed-ups need a sparse runtime (CSR kernels for unstructured sparsity, sparse tensor cores for 2:4).`;
+    const note = latencyNote(args.backend, dense, sparse);
     latency = { backend: args.backend, dense, sparse, speedup, note };
   }
   return {

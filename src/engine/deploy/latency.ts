@@ -10,28 +10,32 @@ export function timingStats(ms: number[]): TimingStats {
 }
 
 /**
- * Inference latency of `model` on one input of `shape` (batch included): a warm-up run, then up
- * to `runs` timed runs (at least 3, fewer once `budgetMs` is spent, so slow software adapters
- * do not stall the run), each waiting for the result so GPU backends are measured honestly.
+ * Latency of two models on one input of `shape`, their timed runs alternating (a, b, a, b, ...)
+ * after a warm-up run each, so that the machine's drifting speed falls on both alike; up to
+ * `runs` each, at least 3, fewer once `budgetMs` is spent.
  */
-export async function measureLatency(model: tf.LayersModel, shape: number[], runs: number, budgetMs = 4000): Promise<TimingStats> {
+export async function measureLatencyPair(a: tf.LayersModel, b: tf.LayersModel, shape: number[], runs: number, budgetMs = 8000, signal?: { aborted: boolean }): Promise<[TimingStats, TimingStats]> {
   const x = tf.randomUniform(shape, 0, 1, 'float32', 7);
-  const once = async () => {
+  const once = async (model: tf.LayersModel) => {
+    const t0 = performance.now();
     const y = model.predict(x) as tf.Tensor;
     await y.data();
     y.dispose();
+    return performance.now() - t0;
   };
   try {
-    await once();
-    const times: number[] = [];
+    await once(a);
+    await once(b);
+    const ta: number[] = [];
+    const tb: number[] = [];
     const start = performance.now();
     for (let i = 0; i < runs; i++) {
       if (i >= 3 && performance.now() - start > budgetMs) break;
-      const t0 = performance.now();
-      await once();
-      times.push(performance.now() - t0);
+      if (signal?.aborted) break;
+      ta.push(await once(a));
+      tb.push(await once(b));
     }
-    return timingStats(times);
+    return [timingStats(ta), timingStats(tb)];
   } finally {
     x.dispose();
   }
