@@ -112,9 +112,9 @@ export class TrainingReplicas {
     const total = floatsOf(shapes).reduce((a, b) => a + b, 0);
     const outShape = model.outputs[0]!.shape;
     const classes = (outShape[outShape.length - 1] ?? 1) as number;
-    // The largest per-channel exchange: a BN gradient's two sums per channel and the count.
+    // The largest per-channel exchange: a BN forward's three sums per channel and the count.
     const widest = leafLayers(model).reduce((w, l) => (l.getClassName() === 'BatchNormalization' ? Math.max(w, (l as unknown as BnInternals).movingMean.shape.reduce<number>((a, b) => a * (b ?? 1), 1)) : w), 1);
-    const syncBuffer = batchSyncBuffer(count + 1, 2 * widest + 1);
+    const syncBuffer = batchSyncBuffer(count + 1, 3 * widest + 1);
     const weights = new SharedArrayBuffer(total * 4);
     const results = Array.from({ length: count }, () => new SharedArrayBuffer((1 + total + maxBatch * classes) * 4));
     const ports: ReplicaPort[] = [];

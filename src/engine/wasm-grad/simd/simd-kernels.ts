@@ -308,12 +308,36 @@ export function batchNormForwardSimd(
     const localRows = (x instanceof Float32Array ? x.length : x.shape.reduce((p, q) => p * q, 1)) / c;
     s.f32(pshift, c).fill(0);
     s.k.channelMoment(px, localRows, c, pshift, 1, pacc, pout);
-    const first = reduce(withCount(s.f64(pout, c), localRows));
-    const rows = first[c]!;
-    const mean = Float32Array.from(first.subarray(0, c), (v) => v / rows);
-    s.f32(pshift, c).set(mean);
-    s.k.channelMoment(px, localRows, c, pshift, 2, pacc, pout);
-    const variance = Float32Array.from(reduce(Float64Array.from(s.f64(pout, c))), (v) => v / rows);
+    let mean: Float32Array;
+    let variance: Float32Array;
+    if (reduce === local) {
+      const rows = localRows;
+      mean = Float32Array.from(s.f64(pout, c), (v) => v / rows);
+      s.f32(pshift, c).set(mean);
+      s.k.channelMoment(px, localRows, c, pshift, 2, pacc, pout);
+      variance = Float32Array.from(s.f64(pout, c), (v) => v / rows);
+    } else {
+      // Shared across threads in one exchange: each thread's sum and its squares about its own
+      // mean, combined as in the parallel variance formula (M2 = sum of M2_t + sum of n_t m_t^2 - N m^2).
+      const sum = Float64Array.from(s.f64(pout, c));
+      s.f32(pshift, c).set(Float32Array.from(sum, (v) => v / localRows));
+      const shift = Float64Array.from(s.f32(pshift, c));
+      s.k.channelMoment(px, localRows, c, pshift, 2, pacc, pout);
+      const m2 = s.f64(pout, c);
+      const mine = new Float64Array(3 * c + 1);
+      for (let i = 0; i < c; i++) {
+        // The kernel summed (x - k)^2 about k, m_t rounded to float32: about m_t itself that is n_t (m_t - k)^2 less.
+        const dm = sum[i]! / localRows - shift[i]!;
+        mine[i] = sum[i]!;
+        mine[c + i] = m2[i]! - localRows * dm * dm;
+        mine[2 * c + i] = (sum[i]! * sum[i]!) / localRows;
+      }
+      mine[3 * c] = localRows;
+      const all = reduce(mine);
+      const rows = all[3 * c]!;
+      mean = Float32Array.from(all.subarray(0, c), (v) => v / rows);
+      variance = Float32Array.from({ length: c }, (_, i) => Math.max(0, all[c + i]! + all[2 * c + i]! - (all[i]! * all[i]!) / rows) / rows);
+    }
     const rstd = Float32Array.from(variance, (v) => 1 / Math.sqrt(v + eps));
     const a = s.f32(pa, c);
     const d = s.f32(pd, c);
