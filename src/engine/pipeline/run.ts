@@ -305,7 +305,7 @@ async function startTrainingThreads(ctx: RunContext, factory?: ReplicaFactory): 
   }
   try {
     const replicas = await factory(ctx.model, ctx.options.batchSize);
-    ctx.emit({ type: 'log', message: `Training each step on ${replicas.threads} threads, the batch split between them (BatchNorm statistics over the whole batch).` });
+    ctx.emit({ type: 'log', message: `Training each step on ${replicas.threads} threads: each pass's images split between them, BatchNorm normalising with the whole pass's statistics as on one thread.` });
     return replicas;
   } catch (e) {
     ctx.emit({ type: 'warning', message: `Training on one thread: the training threads did not start (${errorMessage(e)}).` });
