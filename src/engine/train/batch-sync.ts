@@ -152,7 +152,6 @@ export class SharedBatchSync implements BatchSync {
       this.message.set(bytes);
       Atomics.store(this.control, FAILED, 2);
     }
-    Atomics.add(this.control, GENERATION, 0);
     Atomics.notify(this.control, GENERATION);
     throw new BatchSyncError(this.failure() ?? why);
   }
