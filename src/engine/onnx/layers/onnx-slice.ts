@@ -29,8 +29,12 @@ function sliceAxis(x: tf.Tensor, axis: number, begin: number, end: number, step:
   let y = take(begin, avail);
   if (avail < len * step) y = tf.pad(y, y.shape.map((_, a) => (a === axis ? [0, len * step - avail] : [0, 0])) as [number, number][]);
   const shape = y.shape.map((d) => d!);
-  const windows = [...shape.slice(0, axis), len, step, ...shape.slice(axis + 1)];
-  const first = tf.slice(tf.reshape(y, windows), windows.map(() => 0), windows.map((d, a) => (a === axis + 1 ? 1 : d)));
+  // The axes before and after collapse into one each, so the slice is of a 4-D tensor: wasm's
+  // Slice kernel ran a 6-D one element by element (ResNet-32's two shortcut slices took 70% of
+  // its forward pass).
+  const prod = (d: number[]) => d.reduce((p, v) => p * v, 1);
+  const windows = [prod(shape.slice(0, axis)), len, step, prod(shape.slice(axis + 1))];
+  const first = tf.slice(tf.reshape(y, windows), [0, 0, 0, 0], [windows[0]!, len, 1, windows[3]!]);
   return tf.reshape(first, [...shape.slice(0, axis), len, ...shape.slice(axis + 1)]);
 }
 
