@@ -105,6 +105,8 @@ Method (defaults: docs/method.md; --preset paper for the reference recipe's sche
   --batch <B>             batch size (default ${cliDefaults.batchSize})
   --lr <X>                peak learning rate; 0 = automatic (default 0)
   --weight-decay <X>      L2 weight decay (default ${cliDefaults.weightDecay})
+  --divergence-factor <F> the distillation gap (KL) over F x its lowest counts as divergence
+                          (default ${cliDefaults.divergenceFactor})
   --objective <o>         ${OBJECTIVES.join(' | ')} (default ${cliDefaults.objective})
   --temperature <T>       teacher temperature (default ${cliDefaults.temperature})
   --tau0 <t>              initial ln(base) of the decayed KL (default ${cliDefaults.tau0})
@@ -116,6 +118,8 @@ Method (defaults: docs/method.md; --preset paper for the reference recipe's sche
   --keep-first-dense      keep the first prunable layer dense
   --keep-last-dense       keep the last prunable layer dense
   --no-augment            no random crop / flip on calibration batches
+  --no-match-statistics   models without BatchNorm layers: do not match each layer's output
+                          statistics to the dense model's after pruning (on by default)
   --preset <name>         thorough (default: 10-minute budget) | quick (1-minute budget,
                           batch 16) | paper (the reference schedule, no budget)
   --seed <S>              seed of every random choice (default ${cliDefaults.seed})
@@ -157,14 +161,14 @@ export function parsePrune(argv: string[]): PruneCommand & { preprocessGiven: bo
     options: {
       model: { type: 'string' }, images: { type: 'string' }, 'eval-images': { type: 'string' },
       'val-images': { type: 'string' }, 'test-images': { type: 'string' }, budget: { type: 'string' },
-      patience: { type: 'string' }, 'step-memory': { type: 'string' }, 'weight-decay': { type: 'string' }, resume: { type: 'string' },
+      patience: { type: 'string' }, 'step-memory': { type: 'string' }, 'weight-decay': { type: 'string' }, 'divergence-factor': { type: 'string' }, resume: { type: 'string' },
       'class-list': { type: 'string' }, 'calib-count': { type: 'string' }, out: { type: 'string' },
       sparsity: { type: 'string' }, pattern: { type: 'string' }, distribution: { type: 'string' },
       epochs: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, objective: { type: 'string' },
       temperature: { type: 'string' }, tau0: { type: 'string' }, gamma: { type: 'string' },
       population: { type: 'string' }, generations: { type: 'string' }, 'held-out': { type: 'string' },
       preprocess: { type: 'string' }, 'keep-first-dense': { type: 'boolean' }, 'keep-last-dense': { type: 'boolean' },
-      'no-augment': { type: 'boolean' }, preset: { type: 'string' }, seed: { type: 'string' }, quiet: { type: 'boolean' },
+      'no-augment': { type: 'boolean' }, 'no-match-statistics': { type: 'boolean' }, preset: { type: 'string' }, seed: { type: 'string' }, quiet: { type: 'boolean' },
       backend: { type: 'string' }, unlabelled: { type: 'boolean' }, events: { type: 'string' },
       'search-workers': { type: 'string' },
       'train-threads': { type: 'string' },
@@ -187,6 +191,7 @@ export function parsePrune(argv: string[]): PruneCommand & { preprocessGiven: bo
   set('batchSize', num(values.batch, 'batch'));
   set('lr', num(values.lr, 'lr'));
   set('weightDecay', num(values['weight-decay'], 'weight-decay'));
+  set('divergenceFactor', num(values['divergence-factor'], 'divergence-factor'));
   set('earlyStopPatience', num(values.patience, 'patience'));
   set('stepMemoryMB', num(values['step-memory'], 'step-memory'));
   set('budgetMinutes', parseBudget(values.budget));
@@ -202,6 +207,7 @@ export function parsePrune(argv: string[]): PruneCommand & { preprocessGiven: bo
   if (values['keep-first-dense']) o.keepFirstDense = true;
   if (values['keep-last-dense']) o.keepLastDense = true;
   if (values['no-augment']) o.augment = false;
+  if (values['no-match-statistics']) o.matchStatistics = false;
   o.parents = Math.min(o.parents, o.population);
   const calibCount = num(values['calib-count'], 'calib-count') ?? 0;
   const searchWorkers = num(values['search-workers'], 'search-workers') ?? defaultSearchWorkers();

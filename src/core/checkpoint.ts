@@ -42,8 +42,14 @@ export interface TrainProgress {
   order: number[];
   /** The run's generator after the step (shuffles and augmentation draw from it). */
   rng: RngState;
-  /** Lowest loss so far (divergence detection). */
+  /** Lowest divergence gap so far (divergence.ts: the KL for the distillation objectives). */
   minLoss: number;
+  /** Peak learning rate of this attempt (an automatic rate backs off after a divergence); absent in older checkpoints. */
+  lr?: number;
+  /** Automatic-rate restarts so far. */
+  restarts?: number;
+  /** The step the current attempt began at (0 before any restart). */
+  attemptStart?: number;
   /** Summed wall time of the steps so far, ms. */
   stepMs: number;
   /** Training wall time so far, ms (steps, evaluations, checkpoints). */

@@ -63,6 +63,11 @@ export interface PruneOptions {
   bnNoise: number;
   /** Batches used for BN re-estimation (0 = all calibration batches). */
   bnBatches: number;
+  /**
+   * Models without BatchNorm layers (folded into their convolutions): after pruning, match each
+   * conv and dense layer's output statistics to the dense model's, the re-estimation they lack.
+   */
+  matchStatistics: boolean;
   /** DST epochs (passes over the calibration set). */
   epochs: number;
   /** Batch size. */
@@ -135,6 +140,7 @@ export const paperDefaults: PruneOptions = {
   fitnessImages: 0,
   bnNoise: 0.01,
   bnBatches: 0,
+  matchStatistics: true,
   epochs: 100,
   batchSize: 64,
   lr: 0,

@@ -12,4 +12,13 @@ describe('autoLearningRate', () => {
     expect(autoLearningRate({ hasBatchNorm: false, iterations: 16000, warmupIterations: 160 })).toBe(0.003);
     expect(autoLearningRate({ hasBatchNorm: true, iterations: 19, warmupIterations: 50 })).toBe(0.003);
   });
+
+  it('without BatchNorm, 0.01 over the largest gradient-to-weight ratio when it is measured, at most 0.003', () => {
+    // ResNet-32 (BatchNorm folded) at 90%: ratio 9.6 -> about 1e-3, the rate that trained it.
+    expect(autoLearningRate({ hasBatchNorm: false, iterations: 500, warmupIterations: 13, gradientRatio: 9.6 })).toBeCloseTo(0.01 / 9.6, 12);
+    // A small ratio (ResNet-32 at 50%: 1.3) keeps the cap.
+    expect(autoLearningRate({ hasBatchNorm: false, iterations: 500, warmupIterations: 13, gradientRatio: 1.3 })).toBe(0.003);
+    // A BatchNorm model ignores it.
+    expect(autoLearningRate({ hasBatchNorm: true, iterations: 500, warmupIterations: 13, gradientRatio: 9.6 })).toBe(0.01);
+  });
 });

@@ -5,7 +5,7 @@ import { toTensor } from '../data/preprocess';
 import { predictLogits } from '../eval/evaluate';
 import { stepChunks } from '../train/step-memory';
 import { MaskedTrainer } from '../train/masked-trainer';
-import { evalBatch, reestimate, type RunContext } from './context';
+import { evalBatch, recalibrate, type RunContext } from './context';
 import { heuristicTargets, maskSpecOf, type LayerTarget } from './plan';
 import { applyOneShotMasks, fitnessImagesOf, searches } from './search-stage';
 import { disposeAll, restore, snapshot } from './weights';
@@ -51,7 +51,7 @@ export async function measureCosts(ctx: RunContext, targets: LayerTarget[], test
     applyOneShotMasks(ctx, targets, uniform);
     const images = fitnessImagesOf(ctx);
     // As the search runs it: the first call builds the kept noisy batches, the timed one re-uses them.
-    const bnOnce = () => timed(() => reestimate(ctx, o.seed + 29, search));
+    const bnOnce = () => timed(() => recalibrate(ctx, o.seed + 29, search));
     const predictOnce = () => timed(() => predictLogits(ctx.logits, ctx.ds, images, o.preprocess, evalBatch(ctx), ctx.signal));
     // Once to warm up (kernels compile on first use), once measured.
     await bnOnce();

@@ -6,6 +6,7 @@ import { toTensor } from '../data/preprocess';
 import type { Dataset } from '../data/types';
 import { evaluate, type LogitsFn } from '../eval/evaluate';
 import { reestimateBatchNorm, withBnNoise } from '../train/bn-reestimate';
+import { matchOutputStatistics } from '../train/stats-match';
 import type { KernelRef } from './weights';
 
 /** Everything the phases of one run share. */
@@ -86,21 +87,11 @@ export function releaseBnInputs(ctx: BnContext): void {
   bnInputs.delete(ctx);
 }
 
-/**
- * Re-estimates BN statistics (if any) of the current weights from calibration batches. With
- * `reuse` (the search, which re-estimates every genome on the same batches and noise) the noisy
- * batches are built once and kept until releaseBnInputs: the values are the same, without a
- * fresh shuffle, conversion and Gaussian draw per genome (the draw alone was 0.4 s of a 2-3 s
- * MobileNet fitness evaluation). Batches over BN_INPUT_CACHE_BYTES are not kept.
- */
-export async function reestimate(ctx: BnContext, seed: number, reuse = false): Promise<void> {
-  if (!ctx.hasBatchNorm) return;
+/** The noisy BN batches of `seed` as the kept set (built once, until releaseBnInputs) or null when they are too big to keep. */
+function keptBnInputs(ctx: BnContext, seed: number): BnInputs | null {
   const o = ctx.options;
-  if (!reuse || bnInputBytes(ctx) > BN_INPUT_CACHE_BYTES) {
-    await reestimateBatchNorm(ctx.model, bnBatchesOf(ctx, new Rng(seed)), o.bnNoise, ctx.signal, seed);
-    return;
-  }
-  const key = `${seed}/${o.batchSize}/${o.bnBatches}/${o.bnNoise}/${o.preprocess}`;
+  if (bnInputBytes(ctx) > BN_INPUT_CACHE_BYTES) return null;
+  const key = bnInputKey(ctx, seed);
   let kept = bnInputs.get(ctx);
   if (kept?.key !== key) {
     releaseBnInputs(ctx);
@@ -113,9 +104,66 @@ export async function reestimate(ctx: BnContext, seed: number, reuse = false): P
     kept = { key, batches };
     bnInputs.set(ctx, kept);
   }
-  const shared = kept.batches;
+  return kept;
+}
+
+function bnInputKey(ctx: BnContext, seed: number): string {
+  const o = ctx.options;
+  return `${seed}/${o.batchSize}/${o.bnBatches}/${o.bnNoise}/${o.preprocess}`;
+}
+
+/** Fresh clones of kept batches (their receiver disposes them; the kept buffers stay). */
+function* clones(batches: tf.Tensor[]): Generator<tf.Tensor> {
+  for (const b of batches) yield b.clone();
+}
+
+/** The noisy BN batches of `seed`, built afresh (batch k carries the noise of seed + k). */
+function* freshNoisyBatches(ctx: BnContext, seed: number): Generator<tf.Tensor> {
+  const noise = ctx.options.bnNoise;
+  let k = 0;
+  for (const x of bnBatchesOf(ctx, new Rng(seed))) {
+    if (noise <= 0) {
+      yield x;
+      continue;
+    }
+    const y = tf.tidy(() => withBnNoise(x, noise, seed + k));
+    x.dispose();
+    k++;
+    yield y;
+  }
+}
+
+/**
+ * Re-estimates BN statistics (if any) of the current weights from calibration batches. With
+ * `reuse` (the search, which re-estimates every genome on the same batches and noise) the noisy
+ * batches are built once and kept until releaseBnInputs: the values are the same, without a
+ * fresh shuffle, conversion and Gaussian draw per genome (the draw alone was 0.4 s of a 2-3 s
+ * MobileNet fitness evaluation). Batches over BN_INPUT_CACHE_BYTES are not kept.
+ */
+export async function reestimate(ctx: BnContext, seed: number, reuse = false): Promise<void> {
+  if (!ctx.hasBatchNorm) return;
+  const kept = reuse ? keptBnInputs(ctx, seed) : null;
+  if (!kept) {
+    await reestimateBatchNorm(ctx.model, bnBatchesOf(ctx, new Rng(seed)), ctx.options.bnNoise, ctx.signal, seed);
+    return;
+  }
   // Clones share the kept buffers; reestimateBatchNorm disposes what it is given.
-  await reestimateBatchNorm(ctx.model, (function* () { for (const b of shared) yield b.clone(); })(), 0, ctx.signal, seed);
+  await reestimateBatchNorm(ctx.model, clones(kept.batches), 0, ctx.signal, seed);
+}
+
+/**
+ * What follows pruning before a model is scored (one-shot, fitness): BN re-estimation for a model
+ * with BatchNorm layers; for one without (BatchNorm folded into the convolutions), each conv and
+ * dense layer's output statistics matched to the dense model's on the same noisy batches
+ * (train/stats-match.ts), unless `matchStatistics` is off. Training's validation checks only
+ * re-estimate (`reestimate`): a match rewrites the weights being trained.
+ */
+export async function recalibrate(ctx: BnContext, seed: number, reuse = false): Promise<void> {
+  if (ctx.hasBatchNorm) return reestimate(ctx, seed, reuse);
+  if (!ctx.options.matchStatistics) return;
+  const kept = reuse ? keptBnInputs(ctx, seed) : null;
+  matchOutputStatistics(ctx.model, () => (kept ? clones(kept.batches) : freshNoisyBatches(ctx, seed)), bnInputKey(ctx, seed), ctx.signal);
+  await tf.nextFrame();
 }
 
 /** Held-out scores of the model as it stands. */

@@ -3,14 +3,17 @@ import { throwIfAborted } from '../../core/abort';
 import type { TrainProgress } from '../../core/checkpoint';
 import type { Metrics } from '../../core/events';
 import { headlineScore } from '../../core/metrics/score';
-import { autoLearningRate } from '../../core/schedules/auto-lr';
+import { AUTO_LR_GRADIENT_STEP, AUTO_LR_LOW, autoLearningRate } from '../../core/schedules/auto-lr';
+import { divergenceGap, divergenceOf } from '../../core/schedules/divergence';
 import { tauAt } from '../../core/schedules/log-base';
 import { cosineLrWithin } from '../../core/schedules/lr';
 import { describeChunks } from '../../core/memory/chunks';
 import { augmentBatch } from '../data/augment';
 import { normalizeParams, toTensor } from '../data/preprocess';
 import { backendMemory } from '../backend-memory';
+import { largestGradientRatio, type GradientRatio } from '../train/lr-probe';
 import { MaskedTrainer } from '../train/masked-trainer';
+import { regrowableKernel } from '../train/stats-match';
 import type { TrainingReplicas } from '../train/replicas';
 import { stepChunks } from '../train/step-memory';
 import { distillKl } from '../train/objective';
@@ -18,10 +21,15 @@ import { reestimate, scoreHeldOut, type RunContext } from './context';
 import { maskSpecOf, type LayerTarget } from './plan';
 import { PhaseProgress } from './progress';
 import { setModelWeights, toTensorDataAll } from '../tensor-data';
-import { disposeAll, snapshot } from './weights';
+import { disposeAll, readKernels, restore, snapshot } from './weights';
 
 /** Steps between two memory readings (tf.memory() is cheap; the series need not be dense). */
 const MEMORY_EVERY = 5;
+
+/** An automatic learning rate that diverges is divided by this, and training starts again ... */
+export const AUTO_LR_BACKOFF = 10;
+/** ... at most this many times. */
+export const AUTO_LR_RESTARTS = 2;
 
 /** A scored set of weights. */
 export interface Checkpoint {
@@ -77,6 +85,45 @@ function evalSteps(total: number, count: number): Set<number> {
 }
 
 /**
+ * The dense kernels DST starts from (each under its mask). After an output-statistics match
+ * (models without BatchNorm) they are the matched one-shot kernels the model holds now, with the
+ * pruned weights back at their dense values (train/stats-match.ts, regrowableKernel).
+ */
+async function startKernels(ctx: RunContext): Promise<Float32Array[]> {
+  if (ctx.hasBatchNorm || !ctx.options.matchStatistics) return ctx.denseKernels;
+  const now = await readKernels(ctx.kernels);
+  return ctx.kernels.map((_, i) => regrowableKernel(ctx.denseKernels[i]!, now[i]!));
+}
+
+/** Images the automatic rate's gradient probe reads (the first calibration images, unaugmented). */
+const PROBE_IMAGES = 16;
+
+/**
+ * For a model without BatchNorm whose rate is automatic: the largest gradient-to-weight ratio of
+ * its kernels at the one-shot weights (train/lr-probe.ts), logged with the rate it gives;
+ * undefined otherwise.
+ */
+function probeGradient(ctx: RunContext): number | undefined {
+  const o = ctx.options;
+  if (ctx.hasBatchNorm || o.lr > 0 || ctx.calib.length === 0 || ctx.kernels.length === 0) return undefined;
+  const idx = ctx.calib.slice(0, Math.min(PROBE_IMAGES, o.batchSize));
+  let probe: GradientRatio = { ratio: 0, kernel: 0 };
+  tf.tidy(() => {
+    const x = toTensor(ctx.ds, idx, o.preprocess);
+    const labels = ctx.ds.labels && o.objective === 'ce' ? tf.tensor1d(idx.map((i) => ctx.ds.labels![i]!), 'int32') : undefined;
+    const objective = { kind: o.objective, temperature: o.temperature, tau: o.tau0, temperStudent: o.temperStudent };
+    probe = largestGradientRatio(ctx.kernels.map((k) => k.variable), x, ctx.teacherLogits(x, false) as tf.Tensor2D, (xx) => ctx.logits(xx, true) as tf.Tensor2D, objective, labels);
+  });
+  if (probe.ratio <= 0) return undefined;
+  const rate = autoLearningRate({ hasBatchNorm: false, iterations: 0, warmupIterations: 0, gradientRatio: probe.ratio });
+  ctx.emit({
+    type: 'log',
+    message: `Automatic learning rate ${rate.toPrecision(2)}: no BatchNorm, and the largest gradient on ${idx.length} calibration images is ${probe.ratio.toPrecision(2)}x its kernel's weights (${ctx.layers[probe.kernel]!.name}); the rate is ${AUTO_LR_GRADIENT_STEP} over that, at most ${AUTO_LR_LOW}.`,
+  });
+  return probe.ratio;
+}
+
+/**
  * Dynamic sparse training against the dense teacher, from the dense weights under the one-shot
  * masks (a pruned weight keeps its value and can regrow; the model's kernels, which are scored
  * and exported, hold w * mask). Keeps the best validation checkpoint, starting from `oneShot`, so
@@ -97,24 +144,32 @@ export async function runDst(
   const perEpoch = Math.max(1, Math.ceil(ctx.calib.length / o.batchSize));
   const total = o.epochs * perEpoch;
   const warmup = Math.round(o.warmupEpochs * perEpoch);
-  const lr = o.lr > 0 ? o.lr : autoLearningRate({ hasBatchNorm: ctx.hasBatchNorm, iterations: total, warmupIterations: warmup });
   const from = checkpoints.resume?.progress ?? null;
+  let lr = from?.lr ?? (o.lr > 0 ? o.lr : autoLearningRate({ hasBatchNorm: ctx.hasBatchNorm, iterations: total, warmupIterations: warmup, gradientRatio: probeGradient(ctx) }));
+  let restarts = from?.restarts ?? 0;
+  // The step this attempt began at: after a restart, steps keep counting (charts go on to the
+  // right) while the schedule, the warm-up and the validation checks start again.
+  let attemptStart = from?.attemptStart ?? 0;
   const result: DstResult = { best: checkpoints.resume?.best ?? oneShot, lr, steps: 0, msPerStep: 0, trainSeconds: 0, divergence: null, stopped: null, chunk: o.batchSize, threads: 1 };
   if (total === 0) return result;
+  // The model holds the one-shot weights here, resumed or not.
+  const start = await startKernels(ctx);
   if (from) setModelWeights(ctx.model, from.weights);
-  const trainer = new MaskedTrainer(
-    ctx.model,
-    ctx.kernels.map((k, i) => ({ variable: k.variable, spec: maskSpecOf(targets[i]!, ctx.layers[i]!.params, sparsities[i]!, o), initial: ctx.denseKernels[i]! })),
-    { momentum: o.momentum, weightDecay: o.weightDecay, lambda: o.lambda },
-    replicas,
-  );
+  const newTrainer = () =>
+    new MaskedTrainer(
+      ctx.model,
+      ctx.kernels.map((k, i) => ({ variable: k.variable, spec: maskSpecOf(targets[i]!, ctx.layers[i]!.params, sparsities[i]!, o), initial: start[i]! })),
+      { momentum: o.momentum, weightDecay: o.weightDecay, lambda: o.lambda },
+      replicas,
+    );
+  let trainer = newTrainer();
   const chunks = stepChunks(ctx.model, o.batchSize, o.stepMemoryMB);
   if (chunks.passes > 1) ctx.emit({ type: 'log', message: describeChunks(o.batchSize, chunks, o.stepMemoryMB) });
   result.chunk = chunks.chunk;
   const evals = evalSteps(total, o.evalsPerRun);
   const churnEvery = Math.max(1, Math.floor(total / 50));
   let step = from?.step ?? 0;
-  let minLoss = from?.minLoss ?? Infinity;
+  let minGap = from?.minLoss ?? Infinity;
   let stepTime = from?.stepMs ?? 0;
   const t0 = performance.now() - (from?.trainMs ?? 0);
   let lastSave = performance.now();
@@ -128,95 +183,115 @@ export async function runDst(
     if (from) {
       trainer.restore(from.trainer);
       ctx.rng.setState(from.rng);
-      ctx.emit({ type: 'log', message: `Resumed training at step ${step} of ${total}.` });
+      ctx.emit({ type: 'log', message: `Resumed training at step ${step} of ${attemptStart + total}.` });
     }
-    const progress = new PhaseProgress(ctx.emit, 'dst', total, step);
+    const progress = new PhaseProgress(ctx.emit, 'dst', attemptStart + total, step);
+    const local = () => step - attemptStart;
     // With a deadline the cosine also runs on the time left (cosineLrWithin), timed from where it begins in this run.
-    let cosineFrom: number | null = step >= warmup ? performance.now() : null;
-    for (let epoch = from?.epoch ?? 0; epoch < o.epochs && !result.divergence && !result.stopped; epoch++) {
-      const tau = tauAt(epoch, o.tau0, o.tauGamma);
-      const resumed = from !== null && epoch === from.epoch;
-      const order = resumed ? [...from.order] : ctx.rng.shuffle([...ctx.calib]);
-      for (let b = resumed ? from.batch : 0; b < perEpoch && !result.divergence && !result.stopped; b++) {
-        throwIfAborted(ctx.signal);
-        const s0 = performance.now();
-        const idx = order.slice(b * o.batchSize, (b + 1) * o.batchSize);
-        if (cosineFrom === null && step >= warmup) cosineFrom = performance.now();
-        const timeProgress = cosineFrom !== null && Number.isFinite(deadline) ? (performance.now() - cosineFrom) / Math.max(1, deadline - cosineFrom) : 0;
-        const stepLr = cosineLrWithin(step, total, lr, warmup, timeProgress);
-        const lossT = tf.tidy(() => {
-          const raw = toTensor(ctx.ds, idx, o.preprocess);
-          const x = o.augment ? augmentBatch(raw, ctx.rng, fill) : raw;
-          const teacherLogits = ctx.teacherLogits(x, false);
-          const labels = ctx.ds.labels && o.objective === 'ce' ? tf.tensor1d(idx.map((i) => ctx.ds.labels![i]!), 'int32') : undefined;
-          // The student's logits of this very step, kept past the gradient's tidy for the KL.
-          let student: tf.Tensor2D | null = null;
-          const value = trainer.step({ x, teacherLogits, labels }, (xx) => ctx.logits(xx, true), {
-            kind: o.objective, temperature: o.temperature, tau, temperStudent: o.temperStudent,
-          }, stepLr, o.maskInterval, chunks.chunk, (t) => (student = t));
-          const kl = distillKl(o, teacherLogits, student!);
-          tf.dispose(student!);
-          return tf.stack([value, kl]);
-        });
-        const [loss, kl] = [...(await lossT.data())] as [number, number];
-        if (trainer.replicaFailure) {
-          ctx.emit({ type: 'warning', message: `Training continues on one thread from step ${step + 1}: ${trainer.replicaFailure}` });
-          trainer.replicaFailure = null;
-        }
-        lossT.dispose();
-        step++;
-        stepTime += performance.now() - s0;
-        ctx.emit({ type: 'train-step', step, totalSteps: total, epoch, loss, kl, tau, lr: stepLr, msPerStep: stepTime / step });
-        if (step % MEMORY_EVERY === 0 || step === 1 || step === total) {
-          const mem = tf.memory();
-          ctx.emit({ type: 'memory', step, numTensors: mem.numTensors, numBytes: mem.numBytes, ...backendMemory() });
-        }
-        minLoss = Math.min(minLoss, loss);
-        if (!Number.isFinite(loss)) {
-          result.divergence = `Training diverged at step ${step} (loss ${loss}); lr ${lr} is too high for this model. Kept the best checkpoint; try a lower learning rate.`;
-        } else if (step > Math.max(warmup, 5) && loss > o.divergenceFactor * Math.max(minLoss, 1e-6)) {
-          result.divergence = `Training diverged at step ${step}: loss ${loss.toPrecision(3)} is over ${o.divergenceFactor}x its minimum ${minLoss.toPrecision(3)}. Kept the best checkpoint; try a lower learning rate (now ${lr}).`;
-        }
-        if (step % churnEvery === 0 || step === total) {
-          const perLayer = await trainer.churn();
-          ctx.emit({ type: 'churn', step, perLayer, mean: perLayer.reduce((a, c) => a + c, 0) / Math.max(perLayer.length, 1) });
-        }
-        // Out of time: this step ends training, so it is scored like the plan's last one.
-        const timeUp = step < total && performance.now() > deadline;
-        const evaluated = !result.divergence && (evals.has(step) || timeUp);
-        if (evaluated) {
-          await reestimate(ctx, o.seed + 31);
-          const metrics = await scoreHeldOut(ctx);
-          const isBest = better(metrics, result.best.metrics);
-          if (isBest) {
-            if (result.best !== oneShot) disposeAll(result.best.weights);
-            result.best = { metrics, step, weights: snapshot(ctx.model) };
+    let cosineFrom: number | null = local() >= warmup ? performance.now() : null;
+    // An automatic rate that diverges is divided by AUTO_LR_BACKOFF and training starts again
+    // from where it began (the best checkpoint so far stays); a rate the user chose is kept.
+    let resuming = from !== null;
+    for (;;) {
+      const at = resuming ? from : null;
+      for (let epoch = at?.epoch ?? 0; epoch < o.epochs && !result.divergence && !result.stopped; epoch++) {
+        const tau = tauAt(epoch, o.tau0, o.tauGamma);
+        const resumedAt = at !== null && epoch === at.epoch ? at : null;
+        const order = resumedAt ? [...resumedAt.order] : ctx.rng.shuffle([...ctx.calib]);
+        for (let b = resumedAt ? resumedAt.batch : 0; b < perEpoch && !result.divergence && !result.stopped; b++) {
+          throwIfAborted(ctx.signal);
+          const s0 = performance.now();
+          const idx = order.slice(b * o.batchSize, (b + 1) * o.batchSize);
+          if (cosineFrom === null && local() >= warmup) cosineFrom = performance.now();
+          const timeProgress = cosineFrom !== null && Number.isFinite(deadline) ? (performance.now() - cosineFrom) / Math.max(1, deadline - cosineFrom) : 0;
+          const stepLr = cosineLrWithin(local(), total, lr, warmup, timeProgress);
+          const lossT = tf.tidy(() => {
+            const raw = toTensor(ctx.ds, idx, o.preprocess);
+            const x = o.augment ? augmentBatch(raw, ctx.rng, fill) : raw;
+            const teacherLogits = ctx.teacherLogits(x, false);
+            const labels = ctx.ds.labels && o.objective === 'ce' ? tf.tensor1d(idx.map((i) => ctx.ds.labels![i]!), 'int32') : undefined;
+            // The student's logits of this very step, kept past the gradient's tidy for the KL.
+            let student: tf.Tensor2D | null = null;
+            const value = trainer.step({ x, teacherLogits, labels }, (xx) => ctx.logits(xx, true), {
+              kind: o.objective, temperature: o.temperature, tau, temperStudent: o.temperStudent,
+            }, stepLr, o.maskInterval, chunks.chunk, (t) => (student = t));
+            const kl = distillKl(o, teacherLogits, student!);
+            tf.dispose(student!);
+            return tf.stack([value, kl]);
+          });
+          const [loss, kl] = [...(await lossT.data())] as [number, number];
+          if (trainer.replicaFailure) {
+            ctx.emit({ type: 'warning', message: `Training continues on one thread from step ${step + 1}: ${trainer.replicaFailure}` });
+            trainer.replicaFailure = null;
           }
-          sinceBest = isBest ? 0 : sinceBest + 1;
-          ctx.emit({ type: 'eval', step, metrics, best: isBest });
-          if (o.earlyStopPatience > 0 && sinceBest >= o.earlyStopPatience && step < total) {
-            stop(`Stopped early at step ${step} of ${total}: the last ${sinceBest} validation checks did not beat the best (step ${result.best.step}).`);
+          lossT.dispose();
+          step++;
+          stepTime += performance.now() - s0;
+          ctx.emit({ type: 'train-step', step, totalSteps: attemptStart + total, epoch, loss, kl, tau, lr: stepLr, msPerStep: stepTime / step });
+          if (step % MEMORY_EVERY === 0 || step === 1 || local() === total) {
+            const mem = tf.memory();
+            ctx.emit({ type: 'memory', step, numTensors: mem.numTensors, numBytes: mem.numBytes, ...backendMemory() });
           }
+          const gap = divergenceGap(o.objective, loss, kl);
+          result.divergence = divergenceOf({ step, loss, gap, minGap, factor: o.divergenceFactor, after: attemptStart + Math.max(warmup, 5), lr, objective: o.objective });
+          minGap = Math.min(minGap, gap);
+          if (step % churnEvery === 0 || local() === total) {
+            const perLayer = await trainer.churn();
+            ctx.emit({ type: 'churn', step, perLayer, mean: perLayer.reduce((a, c) => a + c, 0) / Math.max(perLayer.length, 1) });
+          }
+          // Out of time: this step ends training, so it is scored like the plan's last one.
+          const timeUp = local() < total && performance.now() > deadline;
+          const evaluated = !result.divergence && (evals.has(local()) || timeUp);
+          if (evaluated) {
+            await reestimate(ctx, o.seed + 31);
+            const metrics = await scoreHeldOut(ctx);
+            const isBest = better(metrics, result.best.metrics);
+            if (isBest) {
+              if (result.best !== oneShot) disposeAll(result.best.weights);
+              result.best = { metrics, step, weights: snapshot(ctx.model) };
+            }
+            sinceBest = isBest ? 0 : sinceBest + 1;
+            ctx.emit({ type: 'eval', step, metrics, best: isBest });
+            if (o.earlyStopPatience > 0 && sinceBest >= o.earlyStopPatience && local() < total) {
+              stop(`Stopped early at step ${step} of ${attemptStart + total}: the last ${sinceBest} validation checks did not beat the best (step ${result.best.step}).`);
+            }
+          }
+          if (!result.stopped && timeUp) {
+            stop(`Stopped at step ${step} of ${attemptStart + total} to keep to the time budget; the learning rate followed the time left, so it had decayed to zero by then, and this last step was scored.`);
+          }
+          const save = checkpoints.save;
+          if (save && local() < total && !result.divergence && !result.stopped && (evaluated || performance.now() - lastSave >= checkpoints.everyMs)) {
+            await save(
+              {
+                step, epoch, batch: b + 1, order, rng: ctx.rng.getState(), minLoss: minGap, lr, restarts, attemptStart, stepMs: stepTime, trainMs: performance.now() - t0,
+                weights: await toTensorDataAll(ctx.model.getWeights()), trainer: await trainer.state(),
+              },
+              result.best,
+            );
+            lastSave = performance.now();
+          }
+          progress.tick(step);
+          await tf.nextFrame();
         }
-        if (!result.stopped && timeUp) {
-          stop(`Stopped at step ${step} of ${total} to keep to the time budget; the learning rate followed the time left, so it had decayed to zero by then, and this last step was scored.`);
-        }
-        const save = checkpoints.save;
-        if (save && step < total && !result.divergence && !result.stopped && (evaluated || performance.now() - lastSave >= checkpoints.everyMs)) {
-          await save(
-            {
-              step, epoch, batch: b + 1, order, rng: ctx.rng.getState(), minLoss, stepMs: stepTime, trainMs: performance.now() - t0,
-              weights: await toTensorDataAll(ctx.model.getWeights()), trainer: await trainer.state(),
-            },
-            result.best,
-          );
-          lastSave = performance.now();
-        }
-        progress.tick(step);
-        await tf.nextFrame();
       }
+      resuming = false;
+      if (!result.divergence || o.lr > 0 || restarts >= AUTO_LR_RESTARTS || (Number.isFinite(deadline) && performance.now() > deadline)) break;
+      const next = lr / AUTO_LR_BACKOFF;
+      ctx.emit({ type: 'warning', message: `${result.divergence.replace(/ Kept the best checkpoint.*$/, '')} Training starts again from the beginning at the automatic rate's tenth, lr ${next.toPrecision(2)} (the best checkpoint so far is kept).` });
+      lr = next;
+      restarts++;
+      result.divergence = null;
+      trainer.dispose();
+      restore(ctx.model, oneShot.weights);
+      trainer = newTrainer();
+      attemptStart = step;
+      minGap = Infinity;
+      sinceBest = 0;
+      cosineFrom = null;
+      progress.setTotal(attemptStart + total);
     }
     result.steps = step;
+    result.lr = lr;
     result.threads = trainer.threads;
   } catch (e) {
     // Cancelled or failed: the best snapshot goes with the run (the one-shot one is the caller's).

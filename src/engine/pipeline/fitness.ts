@@ -15,7 +15,8 @@ import { labelsOf, predictLogits } from '../eval/evaluate';
 import { makeLogitsFn } from '../model/logits';
 import { findPrunableKernels } from '../model/prunable';
 import { layersOfClass } from '../model/walk';
-import { evalBatch, reestimate, releaseBnInputs, type RunContext } from './context';
+import { rememberDenseWeights } from '../train/stats-match';
+import { evalBatch, recalibrate, releaseBnInputs, type RunContext } from './context';
 import { fitnessImagesOf } from './fitness-images';
 import { maskSpecOf, type LayerTarget } from './plan';
 import { hostMask, readKernels, writeMasked } from './weights';
@@ -81,7 +82,7 @@ export function applyOneShotMasks(ctx: Pick<FitnessContext, 'kernels' | 'denseKe
 export async function evaluateFitness(ctx: FitnessContext, setup: FitnessSetup, sparsities: number[]): Promise<number> {
   const o = setup.options;
   applyOneShotMasks(ctx, setup.targets, sparsities);
-  await reestimate(ctx, o.seed + 29, true);
+  await recalibrate(ctx, o.seed + 29, true);
   const z = await predictLogits(ctx.logits, ctx.ds, setup.images, o.preprocess, evalBatch(ctx), ctx.signal);
   return fitnessOf(scoreLogits(z, setup.dense, setup.classes, setup.labels), o);
 }
@@ -97,6 +98,8 @@ export async function workerFitnessContext(model: tf.LayersModel, ds: Dataset, s
   if (kernels.length !== setup.targets.length) {
     throw new Error(`fitness worker: the model copy has ${kernels.length} prunable kernels, the run ${setup.targets.length}`);
   }
+  const hasBatchNorm = layersOfClass(model, 'BatchNormalization').length > 0;
+  if (!hasBatchNorm) rememberDenseWeights(model);
   return {
     model,
     logits: makeLogitsFn(model).logits,
@@ -108,7 +111,7 @@ export async function workerFitnessContext(model: tf.LayersModel, ds: Dataset, s
     options: o,
     signal,
     classes: setup.classes,
-    hasBatchNorm: layersOfClass(model, 'BatchNormalization').length > 0,
+    hasBatchNorm,
   };
 }
 

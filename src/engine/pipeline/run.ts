@@ -19,7 +19,8 @@ import { cloneModel } from '../model/clone';
 import { findPrunableKernels } from '../model/prunable';
 import { makeLogitsFn } from '../model/logits';
 import { layersOfClass } from '../model/walk';
-import { evalBatch, reestimate, releaseBnInputs, scoreHeldOut, type RunContext } from './context';
+import { rememberDenseWeights } from '../train/stats-match';
+import { evalBatch, recalibrate, releaseBnInputs, scoreHeldOut, type RunContext } from './context';
 import { runDst, type Checkpoint } from './dst-stage';
 import { dataParallelBlocker, type ReplicaFactory, type TrainingReplicas } from '../train/replicas';
 import { heuristicTargets, patternLabel, patternTargets, type LayerTarget } from './plan';
@@ -113,6 +114,7 @@ export async function runPipeline(inputs: RunInputs, o: PruneOptions, emit: Prog
       rng: new Rng(o.seed),
       hasBatchNorm: layersOfClass(model, 'BatchNormalization').length > 0,
     });
+    if (!ctx.hasBatchNorm) rememberDenseWeights(model);
 
     phase('dense-eval', `Scoring the dense model on ${heldOut.length} held-out images`);
     ctx.denseHeldOutLogits = await predictLogits(ctx.teacherLogits, ds, heldOut, o.preprocess, evalBatch(ctx), signal);
@@ -148,14 +150,14 @@ export async function runPipeline(inputs: RunInputs, o: PruneOptions, emit: Prog
     if (resume) emit({ type: 'log', message: 'Resumed: the saved distribution is used, no new search.' });
     emit({ type: 'layers', layers: layerReport(dist.sparsities, dist.sparsities) });
 
-    phase('one-shot', 'One-shot baseline: magnitude masks + BN re-estimation, no training');
+    phase('one-shot', `One-shot baseline: magnitude masks + ${ctx.hasBatchNorm ? 'BN re-estimation' : o.matchStatistics ? "each layer's output statistics matched to the dense model's (no BatchNorm to re-estimate)" : 'no re-estimation (no BatchNorm layers)'}, no training`);
     let oneShotMetrics: Metrics;
     if (resume) {
       setModelWeights(model, resume.oneShotWeights);
       oneShotMetrics = resume.oneShot;
     } else {
       applyOneShotMasks(ctx, targets, dist.sparsities);
-      await reestimate(ctx, o.seed + 31);
+      await recalibrate(ctx, o.seed + 31);
       oneShotMetrics = await scoreHeldOut(ctx);
     }
     emit({ type: 'metrics', which: 'oneShot', metrics: oneShotMetrics });

@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { Metrics, TestScores } from '../../core/events';
 import type { Dataset } from '../data/types';
 import { evaluate, predictLogits } from '../eval/evaluate';
-import { evalBatch, reestimate, type RunContext } from './context';
+import { evalBatch, recalibrate, type RunContext } from './context';
 import type { LayerTarget } from './plan';
 import { applyOneShotMasks } from './search-stage';
 import { restore } from './weights';
@@ -31,7 +31,7 @@ export async function scoreTest(
   let oneShotUniform: Metrics | undefined;
   if (uniform) {
     applyOneShotMasks(ctx, uniform.targets, uniform.sparsities);
-    await reestimate(ctx, o.seed + 31);
+    await recalibrate(ctx, o.seed + 31);
     oneShotUniform = await score(ctx.logits);
   }
   restore(ctx.model, returned);
