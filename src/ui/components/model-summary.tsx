@@ -41,7 +41,7 @@ export function ModelSummaryView() {
           value={`${count(model.prunableParams)} in ${model.prunable.length} kernels`}
           testid="model-prunable"
         />
-        <Fact label="BatchNorm" value={model.hasBatchNorm ? 'yes (re-estimated after pruning)' : 'none (folded or absent): after pruning each layer is rescaled to the dense output statistics, a setting'} />
+        <Fact label="BatchNorm" testid="model-batchnorm" value={model.hasBatchNorm ? 'yes (re-estimated after pruning)' : 'none (folded or absent): after pruning each layer is rescaled to the dense output statistics, a setting'} />
         <Fact label="Softmax head" value={model.outputIsSoftmax ? 'yes (stripped to read logits)' : 'no'} />
       </div>
       {model.onnxOps && (

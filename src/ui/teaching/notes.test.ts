@@ -101,6 +101,13 @@ describe('teaching notes on other recorded runs', () => {
     expect(phaseNote(fold(r24), 'search')).toMatch(/nothing to search/);
   });
 
+  it('an unstructured run without a search names its rule instead of N:M', () => {
+    const run = fold(r24);
+    const uniform = { ...run, report: { ...run.report!, pattern: 'unstructured', distribution: 'uniform' } };
+    expect(phaseNote(uniform, 'search')).toBe('This run shares the sparsity by the uniform rule, so there is nothing to search.');
+    expect(phaseNote(uniform, 'search')).not.toMatch(/N:M/);
+  });
+
   it('30%, one epoch: the summary says why the one-shot model came back', () => {
     const rep = r30.report;
     expect(rep.returned).toBe('one-shot');

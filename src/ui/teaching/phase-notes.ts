@@ -19,7 +19,11 @@ export function phaseNote(run: RunState, phase: Phase): string | null {
       const last = run.search[run.search.length - 1];
       if (!last) {
         const past = run.phasesSeen.some((p) => p === 'one-shot' || p === 'dst');
-        return past ? 'N:M patterns fix every layer\'s share, so there is nothing to search.' : 'The search is scoring its first ways to share the sparsity among the layers.';
+        if (!past) return 'The search is scoring its first ways to share the sparsity among the layers.';
+        const r = run.report;
+        if (r && r.pattern === 'unstructured' && r.distribution !== 'search') return `This run shares the sparsity by the ${r.distribution} rule, so there is nothing to search.`;
+        if (r && r.pattern === 'unstructured') return 'No search ran in this run: every layer keeps the same share.';
+        return r ? 'N:M patterns fix every layer\'s share, so there is nothing to search.' : 'No search ran in this run: the per-layer shares come from the chosen rule.';
       }
       return `${last.generation} generation(s) of genomes tried different per-layer shares; the best scores ${percent(last.best)} on calibration images.`;
     }
