@@ -89,19 +89,12 @@ export function releaseBnInputs(ctx: BnContext): void {
 
 /** The noisy BN batches of `seed` as the kept set (built once, until releaseBnInputs) or null when they are too big to keep. */
 function keptBnInputs(ctx: BnContext, seed: number): BnInputs | null {
-  const o = ctx.options;
   if (bnInputBytes(ctx) > BN_INPUT_CACHE_BYTES) return null;
   const key = bnInputKey(ctx, seed);
   let kept = bnInputs.get(ctx);
   if (kept?.key !== key) {
     releaseBnInputs(ctx);
-    const batches: tf.Tensor[] = [];
-    let k = 0;
-    for (const x of bnBatchesOf(ctx, new Rng(seed))) {
-      batches.push(tf.tidy(() => withBnNoise(x, o.bnNoise, seed + k++)));
-      if (o.bnNoise > 0) x.dispose();
-    }
-    kept = { key, batches };
+    kept = { key, batches: [...freshNoisyBatches(ctx, seed)] };
     bnInputs.set(ctx, kept);
   }
   return kept;
