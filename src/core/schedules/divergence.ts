@@ -14,8 +14,10 @@ export const GAP_FLOOR = 0.05;
 
 /** The quantity divergence is judged on: the KL for `kl` and `kl-decay`, the loss itself for `mse` and `ce` (both >= 0). */
 export function divergenceGap(objective: Objective, loss: number, kl: number): number {
-  return objective === 'kl' || objective === 'kl-decay' ? kl : loss;
+  return distills(objective) ? kl : loss;
 }
+
+const distills = (objective: Objective) => objective === 'kl' || objective === 'kl-decay';
 
 export interface DivergenceCheck {
   /** The step just taken (1-based). */
@@ -36,7 +38,7 @@ export function divergenceOf(c: DivergenceCheck): string | null {
   if (!Number.isFinite(c.loss) || !Number.isFinite(c.gap)) {
     return `Training diverged at step ${c.step} (loss ${c.loss}); lr ${c.lr} is too high for this model. Kept the best checkpoint; try a lower learning rate.`;
   }
-  const what = c.objective === 'kl' || c.objective === 'kl-decay' ? 'the KL to the dense model' : 'the loss';
+  const what = distills(c.objective) ? 'the KL to the dense model' : 'the loss';
   if (c.step > c.after && Number.isFinite(c.minGap) && c.gap > c.factor * Math.max(c.minGap, GAP_FLOOR)) {
     return `Training diverged at step ${c.step}: ${what} rose to ${c.gap.toPrecision(3)}, over ${c.factor}x its lowest ${c.minGap.toPrecision(3)}. Kept the best checkpoint; try a lower learning rate (now ${c.lr}).`;
   }
