@@ -2,7 +2,7 @@
  * `npm run bench`: DST step vs plain dense KD step, achieved GFLOP/s vs the backend's
  * large-matmul GFLOP/s and one search fitness evaluation, on the demo CNN and on MobileNet v1
  * 0.25 (batch 32, chunked as a run with the default step memory would be), for every backend in
- * Node (cpu, wasm) and in the system Chromium (webgpu, webgl, wasm), with each row's memory
+ * Node (cpu, wasm on one thread, wasm-mt on every core) and in the system Chromium (webgpu, webgl, wasm), with each row's memory
  * high-water marks; PyTorch's step and fitness evaluation on the same architectures when
  * Debian's python3-torch is installed. Prints a table and the target ratios, writes
  * bench-results.json with the same rows.
@@ -70,6 +70,16 @@ for (const backend of pick(['cpu', 'wasm'])) {
     done.push(...BENCH_MODELS.filter((m) => !done.some((r) => r.model === m.name)).map((m) => skippedRow('node', backend, m, why)));
   }
   rows.push(...done);
+}
+
+/** Node wasm on every core: a process of its own (the wasm backend starts once per process). */
+if (pick(['wasm-mt']).length > 0) {
+  const r = spawnSync(process.execPath, [join(root, 'bin/run-ts.mjs'), 'scripts/bench/node-threaded.ts'], {
+    cwd: root, encoding: 'utf8', timeout: 600_000, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BENCH_BUDGET: JSON.stringify(BUDGET) },
+  });
+  const line = r.status === 0 ? r.stdout.trim().split('\n').pop() : undefined;
+  if (line) rows.push(...(JSON.parse(line) as BenchRow[]));
+  else rows.push(...BENCH_MODELS.map((m) => skippedRow('node', 'wasm-mt', m, `failed: ${r.error?.message ?? `exit ${r.status}`}`)));
 }
 
 /** Node wasm: the search's evaluations side by side, per model (the fitness rows time one at a time). */

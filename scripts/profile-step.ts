@@ -1,5 +1,5 @@
 /**
- * `node bin/run-ts.mjs scripts/profile-step.ts [demo|mobilenet] [wasm|cpu]`: the mean time of a
+ * `[PROFILE_THREADS=n] [PROFILE_BATCH=n] node bin/run-ts.mjs scripts/profile-step.ts [demo|mobilenet] [wasm|cpu]`: the mean time of a
  * DST step (50% magnitude masks, base-decayed KL) and the TF.js kernels it spends it in, from
  * tf.profile. For finding what to speed up next; `npm run bench` is the figure to report.
  */
@@ -20,7 +20,7 @@ const MODELS: Record<string, { path: string; batch: number }> = {
 async function main(): Promise<void> {
   const which = MODELS[process.argv[2] ?? 'demo'];
   if (!which) throw new Error(`model: one of ${Object.keys(MODELS).join(', ')}`);
-  await setupNodeBackend(process.argv[3] ?? 'wasm');
+  console.log(await setupNodeBackend(process.argv[3] ?? 'wasm', Number(process.env.PROFILE_THREADS ?? 1)));
   const model = await loadModelFromFiles(await readModelFolder(which.path));
   const x = tf.randomUniform([which.batch, ...(model.inputs[0]!.shape.slice(1) as number[])], -1, 1, 'float32', 1);
   const logits = makeLogitsFn(model).logits;

@@ -13,6 +13,7 @@ import {
   type PruneOptions,
 } from '../core/options';
 import { defaultSearchWorkers } from '../node/fitness-workers';
+import { defaultWasmThreads, MAX_WASM_THREADS } from '../node/wasm-threads';
 import { defaultTrainThreads } from '../node/train-workers';
 
 /** Parsed command line of `pts-studio prune`. */
@@ -44,6 +45,8 @@ export interface PruneCommand {
   searchWorkersGiven: boolean;
   /** Threads each training step runs on, the main one included (1: the main thread alone). */
   trainThreads: number;
+  /** Threads the wasm backend's kernels run on in the main thread (XNNPACK's pool; 1: the main thread alone). */
+  threads: number;
 }
 
 export const HELP = `pts-studio prune: post-training sparsity (UniPTS) on a TF.js layers model
@@ -86,9 +89,12 @@ Memory:
                           chunks that fit, their gradients summed (the update stays the batch's)
 
 Speed:
+  --threads <n>           threads the wasm backend's kernels run on (default ${defaultWasmThreads()}: one per core,
+                          at most ${MAX_WASM_THREADS}; 1 with --train-threads). They share the model and its
+                          memory; the studio's own gradient kernels still run on one
   --search-workers <n>    worker threads that evaluate search genomes beside the main thread
-                          (default ${defaultSearchWorkers()}: one per core beyond the first, at most 7, and no
-                          more than half the free memory holds; 0 = none).
+                          (default: one per core the main thread's --threads leave, at most 7,
+                          and no more than half the free memory holds: ${defaultSearchWorkers(defaultWasmThreads())} here; 0 = none).
                           The search's result does not depend on it
   --train-threads <n>     threads each training step runs on, the main one included (default 1;
                           more than one per core does not help: ${defaultTrainThreads()} here). Each chunk of the
@@ -172,6 +178,7 @@ export function parsePrune(argv: string[]): PruneCommand & { preprocessGiven: bo
       backend: { type: 'string' }, unlabelled: { type: 'boolean' }, events: { type: 'string' },
       'search-workers': { type: 'string' },
       'train-threads': { type: 'string' },
+      threads: { type: 'string' },
     },
   });
   if (!values.model && !values.resume) throw new Error('--model <model.json> is required (see --help)');
@@ -210,13 +217,18 @@ export function parsePrune(argv: string[]): PruneCommand & { preprocessGiven: bo
   if (values['no-match-statistics']) o.matchStatistics = false;
   o.parents = Math.min(o.parents, o.population);
   const calibCount = num(values['calib-count'], 'calib-count') ?? 0;
-  const searchWorkers = num(values['search-workers'], 'search-workers') ?? defaultSearchWorkers();
-  if (!Number.isInteger(searchWorkers) || searchWorkers < 0 || searchWorkers > 64) {
-    throw new Error(`--search-workers must be a whole number from 0 to 64; got ${values['search-workers']}`);
-  }
   const trainThreads = num(values['train-threads'], 'train-threads') ?? 1;
   if (!Number.isInteger(trainThreads) || trainThreads < 1 || trainThreads > 64) {
     throw new Error(`--train-threads must be a whole number from 1 to 64; got ${values['train-threads']}`);
+  }
+  // Training threads each run a runtime of their own on a core: the main one then keeps to one.
+  const threads = num(values.threads, 'threads') ?? (trainThreads > 1 ? 1 : defaultWasmThreads());
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_WASM_THREADS) {
+    throw new Error(`--threads must be a whole number from 1 to ${MAX_WASM_THREADS}; got ${values.threads}`);
+  }
+  const searchWorkers = num(values['search-workers'], 'search-workers') ?? defaultSearchWorkers(threads);
+  if (!Number.isInteger(searchWorkers) || searchWorkers < 0 || searchWorkers > 64) {
+    throw new Error(`--search-workers must be a whole number from 0 to 64; got ${values['search-workers']}`);
   }
   if (values['val-images'] && values['eval-images']) throw new Error('--eval-images is the old name of --val-images: give one of them');
   return {
@@ -238,5 +250,6 @@ export function parsePrune(argv: string[]): PruneCommand & { preprocessGiven: bo
     searchWorkers,
     searchWorkersGiven: values['search-workers'] !== undefined,
     trainThreads,
+    threads,
   };
 }

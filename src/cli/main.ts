@@ -46,7 +46,7 @@ async function prune(argv: string[]): Promise<number> {
       log(`resuming the run in ${cmd.resume} from ${c.train ? `training step ${c.train.step}` : 'the end of its one-shot phase (the search is not repeated)'}`);
     }
   }
-  const note = await setupNodeBackend(cmd.backend);
+  const note = await setupNodeBackend(cmd.backend, cmd.threads);
   const session = new StudioSession({ decode: decodeNode, backend: tf.getBackend() });
   log(`pts-studio: backend ${tf.getBackend()}: ${note}`);
   const summary = await session.loadModel(await readModelFiles(resolve(cmd.model)));

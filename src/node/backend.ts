@@ -3,19 +3,26 @@ import * as tf from '@tensorflow/tfjs';
 
 /**
  * Switches to `name` ('cpu', 'wasm' or 'auto': wasm, which trains 45-95x faster than cpu here,
- * else cpu); returns a note on what happened.
+ * else cpu); returns a note on what happened. `threads` > 1 runs wasm's XNNPACK kernels on that many
+ * threads (wasm-threads.ts; the studio's own kernels stay on the calling one); once per process.
  */
-export async function setupNodeBackend(name: string): Promise<string> {
+export async function setupNodeBackend(name: string, threads = 1): Promise<string> {
   if (name === 'auto') {
-    const note = await setupNodeBackend('wasm');
+    const note = await setupNodeBackend('wasm', threads);
     if (tf.getBackend() === 'wasm') return note;
     return `${await setupNodeBackend('cpu')} (${note})`;
   }
   if (name === 'wasm') {
     try {
-      // Node's wasm build finds its .wasm files beside itself; SIMD on, one thread.
+      // Node's wasm build finds its .wasm files beside itself; SIMD on.
       const { registerWasmTrainingKernels } = await import('../engine/wasm-grad/index');
       registerWasmTrainingKernels();
+      if (threads > 1) {
+        const { startThreadedWasm } = await import('./wasm-threads');
+        const n = await startThreadedWasm(threads);
+        if (n > 0) return `wasm backend with the studio's training kernels, SIMD, ${n} thread${n > 1 ? 's' : ''}`;
+        return 'the wasm backend failed to start';
+      }
       if (await tf.setBackend('wasm')) {
         await tf.ready();
         return 'wasm backend with the studio\'s training kernels';

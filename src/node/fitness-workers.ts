@@ -11,9 +11,9 @@ import type { FitnessWorkerFactory } from '../engine/pipeline/fitness';
 import { fitnessPool, type FromFitnessWorker, type ToFitnessWorker, type WorkerPort } from '../engine/pipeline/fitness-pool';
 import { startThread } from './worker-thread';
 
-/** Workers by default: one per core beyond the run's own thread, at most 7. */
-export function defaultSearchWorkers(): number {
-  return Math.max(0, Math.min(7, availableParallelism() - 1));
+/** Workers by default: one per core beyond the run's own threads (`mainThreads`, its wasm backend's), at most 7. */
+export function defaultSearchWorkers(mainThreads = 1): number {
+  return Math.max(0, Math.min(7, availableParallelism() - mainThreads));
 }
 
 function spawn(backend: string): WorkerPort {
