@@ -50,12 +50,22 @@ const median = (v: number[]) => {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 };
 
+/** Untimed warm-up steps per trainer where a step is quick: JIT tiers, XNNPACK operators, shaders. */
+const QUICK_WARMUPS = 3;
+/** A step under this many ms is quick: it gets QUICK_WARMUPS warm-ups and more timed pairs. */
+const QUICK_STEP_MS = 500;
+/** Quick steps are timed in pairs until this many ms have gone (within the budget), at most MAX_PAIRS. */
+const QUICK_TIMED_MS = 3000;
+const MAX_PAIRS = 25;
+
 /**
- * Median ms per step of the DST and the plain KD trainer after one untimed warm-up step each
- * (shader compilation, XNNPACK set-up), and the median of each pair's DST / KD ratio. Their steps
- * alternate, so load from other processes on the machine falls on both alike; the ratio of a
- * pair of neighbouring steps is steadier than the ratio of the two medians on a machine whose
- * speed drifts (one VM here moved by 30% between steps).
+ * Median ms per step of the DST and the plain KD trainer after untimed warm-up steps (one where a
+ * step is slow; QUICK_WARMUPS where it is quick: the first few steps of the JavaScript around the
+ * kernels run before V8 has optimised it, and a run takes hundreds), and the median of each pair's
+ * DST / KD ratio. Their steps alternate, so load from other processes on the machine falls on
+ * both alike; the ratio of a pair of neighbouring steps is steadier than the ratio of the two
+ * medians on a machine whose speed drifts (one VM here moved by 30% between steps). Quick steps
+ * get more pairs (a pair's ratio on two threads ranged 0.83-1.42 here), at least budget.steps.
  */
 async function timePair(dst: MaskedTrainer, plain: MaskedTrainer, model: tf.LayersModel, x: tf.Tensor, zt: tf.Tensor2D, budget: Budget, chunk: number) {
   const logits = makeLogitsFn(model).logits;
@@ -66,12 +76,18 @@ async function timePair(dst: MaskedTrainer, plain: MaskedTrainer, model: tf.Laye
     loss.dispose();
     return performance.now() - t0;
   };
-  await step(dst);
+  const first = await step(dst);
   await step(plain);
+  const quick = first < QUICK_STEP_MS;
+  for (let i = 1; quick && i < QUICK_WARMUPS; i++) {
+    await step(dst);
+    await step(plain);
+  }
   const d: number[] = [];
   const k: number[] = [];
   const t0 = performance.now();
-  while (d.length < budget.steps) {
+  const enough = () => d.length >= budget.steps && (!quick || d.length >= MAX_PAIRS || performance.now() - t0 > QUICK_TIMED_MS);
+  while (!enough()) {
     d.push(await step(dst));
     k.push(await step(plain));
     if (performance.now() - t0 > budget.stepBudgetMs) break;

@@ -9,7 +9,7 @@ export interface BenchRow {
   backend: string;
   model: string;
   batch: number;
-  /** Timed steps per trainer after one warm-up step (fewer than asked when the budget ran out). */
+  /** Timed steps per trainer after the warm-up steps (more where a step is quick, fewer than asked when the budget ran out; measure.ts). */
   steps: number;
   /** Median ms of the timed DST steps; denseKdMs likewise for the plain KD steps. */
   dstMs: number | null;
@@ -50,7 +50,7 @@ export const BENCH_MODELS: BenchModel[] = [
 
 /** How long a backend may take. */
 export interface Budget {
-  /** Timed steps wanted per trainer. */
+  /** Timed steps wanted per trainer (at least; quick steps get more, measure.ts). */
   steps: number;
   /** No further timed step starts once this many ms went into timed steps (one always runs). */
   stepBudgetMs: number;

@@ -4,6 +4,7 @@ import { deviceMask, type MaskSpec } from '../masks/device-masks';
 import { fromTensorData, toTensorDataAll } from '../tensor-data';
 import { webgpuMaskedUpdate, webgpuMaskedUpdateAvailable } from '../webgpu/masked-update';
 import { webglMaskedUpdate, webglMaskedUpdateAvailable } from '../webgl/masked-update';
+import { wasmMaskedUpdate, wasmMaskedUpdateAvailable } from '../wasm-grad/masked-update';
 import { registerTrainingGradients } from './batchnorm-grad';
 import { installLeanTraining } from './lean-training';
 import { errorMessage } from '../errors';
@@ -155,12 +156,12 @@ export class MaskedTrainer {
     const { momentum, weightDecay } = this.sgd;
     this.stepCount++;
     const remask = this.stepCount % Math.max(1, maskInterval) === 0;
+    const fused = webgpuMaskedUpdateAvailable() ? webgpuMaskedUpdate : webglMaskedUpdateAvailable() ? webglMaskedUpdate : wasmMaskedUpdateAvailable() ? wasmMaskedUpdate : null;
     tf.tidy(() => {
       for (const s of this.states) {
         const g = grads[(s.kernel.variable.read() as tf.Variable).name];
         if (!g) continue;
         // v = momentum v + g + (weightDecay + lambda (1 - mask)) w; w -= lr v.
-        const fused = webgpuMaskedUpdateAvailable() ? webgpuMaskedUpdate : webglMaskedUpdateAvailable() ? webglMaskedUpdate : null;
         if (fused) {
           const next = fused({ g, dense: s.dense, velocity: s.velocity, coef: s.coef, momentum, lr });
           s.velocity.assign(next.velocity);

@@ -15,6 +15,7 @@ import { depthwiseBackpropInputConfig } from './depthwise-backprop-input';
 import { identityConfig } from './identity';
 import { batchNormGradConfig, batchNormTrainConfig, reluGradConfig } from './batch-norm';
 import { magnitudeMaskConfig } from './magnitude-mask';
+import { maskedUpdateConfig } from './masked-update';
 import { meanLeadingConfig, sumLeadingConfig } from './reduce-leading';
 
 /** Every kernel this folder can supply, for the 'wasm' backend. */
@@ -30,6 +31,7 @@ export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
   batchNormGradConfig,
   reluGradConfig,
   magnitudeMaskConfig,
+  maskedUpdateConfig,
 ];
 
 /** Kernels wasm has but that ours outrun: registered in place of wasm's. */
