@@ -59,7 +59,8 @@ const QUICK_TIMED_MS = 3000;
 const MAX_PAIRS = 25;
 
 /**
- * Median ms per step of the DST and the plain KD trainer after untimed warm-up steps (one where a
+ * Median ms per step (the teacher's forward pass included, as in a run and in PyTorch's row) of
+ * the DST and the plain KD trainer after untimed warm-up steps (one where a
  * step is slow; QUICK_WARMUPS where it is quick: the first few steps of the JavaScript around the
  * kernels run before V8 has optimised it, and a run takes hundreds), and the median of each pair's
  * DST / KD ratio. Their steps alternate, so load from other processes on the machine falls on
@@ -67,13 +68,15 @@ const MAX_PAIRS = 25;
  * medians on a machine whose speed drifts (one VM here moved by 30% between steps). Quick steps
  * get more pairs (a pair's ratio on two threads ranged 0.83-1.42 here), at least budget.steps.
  */
-async function timePair(dst: MaskedTrainer, plain: MaskedTrainer, model: tf.LayersModel, x: tf.Tensor, zt: tf.Tensor2D, budget: Budget, chunk: number) {
+async function timePair(dst: MaskedTrainer, plain: MaskedTrainer, model: tf.LayersModel, x: tf.Tensor, budget: Budget, chunk: number) {
   const logits = makeLogitsFn(model).logits;
+  // As a run's step (pipeline/dst-stage.ts): the dense teacher's logits of the batch, then the student's step.
   const step = async (trainer: MaskedTrainer) => {
     const t0 = performance.now();
+    const zt = tf.tidy(() => logits(x, false));
     const loss = trainer.step({ x, teacherLogits: zt }, (xx) => logits(xx, true), { kind: 'kl-decay', temperature: 4, tau: 8, temperStudent: true }, 0.001, 1, chunk);
     await loss.data();
-    loss.dispose();
+    tf.dispose([loss, zt]);
     return performance.now() - t0;
   };
   const first = await step(dst);
@@ -135,17 +138,16 @@ async function benchModel(where: Where, backend: string, m: BenchModel, files: N
     if (slowGflops !== null) return { ...skippedRow(where, backend, m, `skipped (est. ${Math.round(flops / (slowGflops * 1e9))} s/step)`), matmulGflops: mm };
     const shape = [m.batch, ...(model.inputs[0]!.shape.slice(1) as number[])];
     const x = tf.randomUniform(shape, -1, 1, 'float32', 1);
-    const zt = tf.tidy(() => makeLogitsFn(model).logits(x, false));
     const kernels = findPrunableKernels(model, { keepFirstDense: false, keepLastDense: false });
     const dst = new MaskedTrainer(model, kernels.map((k) => ({ variable: k.variable, spec: { kind: 'magnitude', keep: keepCount(k.summary.params, 0.5) } })), { momentum: 0.9, weightDecay: 4e-5, lambda: 5e-5 });
     // Both train the same variables; the values do not matter to the timing.
     const plain = new MaskedTrainer(model, [], { momentum: 0.9, weightDecay: 4e-5, lambda: 0 });
     // Chunked as a run with the default step memory would be.
     const { chunk } = stepChunks(model, m.batch, paperDefaults.stepMemoryMB);
-    const { dstMs, denseKdMs, overhead, steps } = await timePair(dst, plain, model, x, zt, budget, chunk);
+    const { dstMs, denseKdMs, overhead, steps } = await timePair(dst, plain, model, x, budget, chunk);
     dst.dispose();
     plain.dispose();
-    tf.dispose([x, zt]);
+    x.dispose();
     return {
       where, backend, model: m.name, batch: m.batch, steps, dstMs, denseKdMs, overhead,
       stepGflops: flops / (dstMs / 1000) / 1e9, matmulGflops: mm, fitnessSeconds: await fitnessSeconds(model, shape), chunk, ...memoryNow(), note: null,

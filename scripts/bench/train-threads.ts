@@ -40,14 +40,16 @@ export async function trainThreadsStep(files: NamedBytes[], batch: number, threa
   const replicas = await nodeTrainingThreads(files, threads, tf.getBackend())(b, batch);
   const split = trainer(b, replicas);
   const x = tf.randomUniform([batch, ...(a.inputs[0]!.shape.slice(1) as number[])], -1, 1, 'float32', 1);
-  const zt = tf.tidy(() => makeLogitsFn(a).logits(x, false));
+  const teacher = makeLogitsFn(a).logits;
   const { chunk } = stepChunks(a, batch, paperDefaults.stepMemoryMB);
   const time = async (t: MaskedTrainer, model: tf.LayersModel) => {
     const logits = makeLogitsFn(model).logits;
     const t0 = performance.now();
+    // The teacher's forward pass is part of a run's step (on the main thread, as in a run).
+    const zt = tf.tidy(() => teacher(x, false));
     const loss = t.step({ x, teacherLogits: zt }, (xx) => logits(xx, true), { kind: 'kl-decay', temperature: 4, tau: 8, temperStudent: true }, 0.001, 1, chunk);
     await loss.data();
-    loss.dispose();
+    tf.dispose([loss, zt]);
     return performance.now() - t0;
   };
   try {
@@ -66,7 +68,7 @@ export async function trainThreadsStep(files: NamedBytes[], batch: number, threa
     one.dispose();
     split.dispose();
     await replicas.close();
-    tf.dispose([x, zt]);
+    x.dispose();
     a.dispose();
     b.dispose();
   }
