@@ -17,15 +17,23 @@ export async function setupNodeBackend(name: string, threads = 1): Promise<strin
       // Node's wasm build finds its .wasm files beside itself; SIMD on.
       const { registerWasmTrainingKernels } = await import('../engine/wasm-grad/index');
       registerWasmTrainingKernels();
+      let oneThread = '';
       if (threads > 1) {
-        const { startThreadedWasm } = await import('./wasm-threads');
-        const n = await startThreadedWasm(threads);
-        if (n > 0) return `wasm backend with the studio's training kernels, SIMD, ${n} thread${n > 1 ? 's' : ''}`;
-        return 'the wasm backend failed to start';
+        const { startThreadedWasm, useOneThread } = await import('./wasm-threads');
+        let why = 'did not start';
+        try {
+          const n = await startThreadedWasm(threads);
+          if (n > 0) return `wasm backend with the studio's training kernels, SIMD, ${n} thread${n > 1 ? 's' : ''}`;
+        } catch (e) {
+          why = `failed: ${e instanceof Error ? e.message : String(e)}`;
+        }
+        // TF.js starts a backend again after a failed start: this time its one-thread build.
+        useOneThread();
+        oneThread = ` on one thread (the threaded build ${why})`;
       }
       if (await tf.setBackend('wasm')) {
         await tf.ready();
-        return 'wasm backend with the studio\'s training kernels';
+        return `wasm backend with the studio's training kernels${oneThread}`;
       }
       return 'the wasm backend failed to start';
     } catch (e) {

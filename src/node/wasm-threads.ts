@@ -15,6 +15,12 @@ import { REPO_ROOT } from './repo-root';
 /** The most threads XNNPACK is asked for (TF.js's own pool holds 8 workers). */
 export const MAX_WASM_THREADS = 8;
 
+/** Back to TF.js's one-thread build for the next start of the wasm backend (after a failed threaded start). */
+export function useOneThread(): void {
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  setThreadsCount(1);
+}
+
 /** One thread per core, at most MAX_WASM_THREADS: the CLI's default. */
 export function defaultWasmThreads(): number {
   return Math.max(1, Math.min(MAX_WASM_THREADS, os.availableParallelism()));
