@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmTrainingKernels } from './index';
 import { BATCH_NORM_GRAD, BATCH_NORM_TRAIN, RELU_GRAD } from './batch-norm';
 import { MAGNITUDE_MASK } from './magnitude-mask';
+import { MASKED_UPDATE } from './masked-update';
 import { normals, relativeError, valuesOn } from './wasm-grad.test-helpers';
 
 type Shape4 = [number, number, number, number];
@@ -157,6 +158,7 @@ describe('registerWasmTrainingKernels', () => {
       BATCH_NORM_GRAD,
       RELU_GRAD,
       MAGNITUDE_MASK,
+      MASKED_UPDATE,
     ]);
     for (const name of registered) expect(tf.getKernel(name, 'wasm')).toBeDefined();
     expect(registerWasmTrainingKernels()).toEqual([]);
