@@ -19,7 +19,7 @@ import * as tf from '@tensorflow/tfjs';
 import { readModelFolder } from '../src/node/files';
 import { setupNodeBackend } from '../src/node/backend';
 import { runInBrowser } from './bench/browser-run';
-import { benchBackend } from './bench/measure';
+import { nodeRows } from './bench/measure';
 import { BENCH_MODELS, skippedRow, type BenchRow, type Budget } from './bench/rows';
 import { ratioLines, ratios, searchLines, tableLines, threadLines } from './bench/report';
 import { searchThroughput } from './bench/search-throughput';
@@ -62,14 +62,7 @@ for (const backend of pick(['cpu', 'wasm'])) {
     rows.push(...BENCH_MODELS.map((m) => skippedRow('node', backend, m, `unavailable: ${note}`)));
     continue;
   }
-  const done: BenchRow[] = [];
-  try {
-    await benchBackend('node', (m) => readModelFolder(join(root, 'public', m.path)), BUDGET, log, (r) => done.push(r));
-  } catch (e) {
-    const why = `failed: ${e instanceof Error ? e.message : String(e)}`;
-    done.push(...BENCH_MODELS.filter((m) => !done.some((r) => r.model === m.name)).map((m) => skippedRow('node', backend, m, why)));
-  }
-  rows.push(...done);
+  rows.push(...(await nodeRows(root, BUDGET, log)));
 }
 
 /** Node wasm on every core: a process of its own (the wasm backend starts once per process). */

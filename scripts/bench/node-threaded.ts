@@ -4,13 +4,11 @@
  * thread. Prints one JSON line of rows on stdout (`npm run bench` runs it; progress goes to stderr).
  */
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { readModelFolder } from '../../src/node/files';
 import { REPO_ROOT } from '../../src/node/repo-root';
 import { setupNodeBackend } from '../../src/node/backend';
 import { MAX_WASM_THREADS } from '../../src/node/wasm-threads';
-import { benchBackend } from './measure';
+import { nodeRows } from './measure';
 import { BENCH_MODELS, skippedRow, type BenchRow, type Budget } from './rows';
 
 const budget = JSON.parse(process.env.BENCH_BUDGET ?? '{}') as Budget;
@@ -22,11 +20,6 @@ if (tf.getBackend() !== 'wasm' || threads < 2) {
   rows.push(...BENCH_MODELS.map((m) => skippedRow('node', backend, m, threads < 2 ? 'unavailable: one core' : `unavailable: ${note}`)));
 } else {
   process.stderr.write(`  node ${backend}: ${note}\n`);
-  try {
-    await benchBackend('node', (m) => readModelFolder(join(REPO_ROOT, 'public', m.path)), budget, (l) => process.stderr.write(`  ${l}\n`), (r) => rows.push(r), backend);
-  } catch (e) {
-    const why = `failed: ${e instanceof Error ? e.message : String(e)}`;
-    rows.push(...BENCH_MODELS.filter((m) => !rows.some((r) => r.model === m.name)).map((m) => skippedRow('node', backend, m, why)));
-  }
+  rows.push(...(await nodeRows(REPO_ROOT, budget, (l) => process.stderr.write(`  ${l}\n`), backend)));
 }
 process.stdout.write(`${JSON.stringify(rows)}\n`);

@@ -1,5 +1,6 @@
 /** Backend set-up for Node (CLI, bench): cpu always works; wasm trains with the registered gradient kernels. */
 import * as tf from '@tensorflow/tfjs';
+import { errorMessage } from '../engine/errors';
 
 /**
  * Switches to `name` ('cpu', 'wasm' or 'auto': wasm, which trains 45-95x faster than cpu here,
@@ -19,17 +20,13 @@ export async function setupNodeBackend(name: string, threads = 1): Promise<strin
       registerWasmTrainingKernels();
       let oneThread = '';
       if (threads > 1) {
-        const { startThreadedWasm, useOneThread } = await import('./wasm-threads');
-        let why = 'did not start';
+        const { startThreadedWasm } = await import('./wasm-threads');
         try {
           const n = await startThreadedWasm(threads);
-          if (n > 0) return `wasm backend with the studio's training kernels, SIMD, ${n} thread${n > 1 ? 's' : ''}`;
+          return `wasm backend with the studio's training kernels, SIMD, ${n} thread${n > 1 ? 's' : ''}`;
         } catch (e) {
-          why = `failed: ${e instanceof Error ? e.message : String(e)}`;
+          oneThread = ` on one thread (the threaded build failed: ${errorMessage(e)})`;
         }
-        // TF.js starts a backend again after a failed start: this time its one-thread build.
-        useOneThread();
-        oneThread = ` on one thread (the threaded build ${why})`;
       }
       if (await tf.setBackend('wasm')) {
         await tf.ready();

@@ -15,12 +15,6 @@ import { REPO_ROOT } from './repo-root';
 /** The most threads XNNPACK is asked for (TF.js's own pool holds 8 workers). */
 export const MAX_WASM_THREADS = 8;
 
-/** Back to TF.js's one-thread build for the next start of the wasm backend (after a failed threaded start). */
-export function useOneThread(): void {
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-  setThreadsCount(1);
-}
-
 /** One thread per core, at most MAX_WASM_THREADS: the CLI's default. */
 export function defaultWasmThreads(): number {
   return Math.max(1, Math.min(MAX_WASM_THREADS, os.availableParallelism()));
@@ -36,7 +30,8 @@ interface PThreadPool {
 
 /**
  * Starts the wasm backend on `threads` threads (the calling one included); resolves to the count it
- * runs on. Call before the wasm backend first starts in this process.
+ * runs on, or rejects (leaving the next start of the backend to the one-thread build). Call before
+ * the wasm backend first starts in this process.
  */
 export async function startThreadedWasm(threads: number): Promise<number> {
   const n = Math.max(2, Math.min(MAX_WASM_THREADS, Math.round(threads)));
@@ -51,8 +46,13 @@ export async function startThreadedWasm(threads: number): Promise<number> {
     return Array.from({ length: Math.max(all.length, 2 * n) }, (_, i) => all[i % all.length]!);
   };
   try {
-    if (!(await tf.setBackend('wasm'))) return 0;
+    if (!(await tf.setBackend('wasm'))) throw new Error('did not start');
     await tf.ready();
+  } catch (e) {
+    // TF.js starts a backend again after a failed start: the next start is its one-thread build.
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    setThreadsCount(1);
+    throw e;
   } finally {
     URL.createObjectURL = createObjectURL;
     os.cpus = cpus;
