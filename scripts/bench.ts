@@ -19,7 +19,7 @@ import * as tf from '@tensorflow/tfjs';
 import { readModelFolder } from '../src/node/files';
 import { setupNodeBackend } from '../src/node/backend';
 import { runInBrowser } from './bench/browser-run';
-import { nodeRows } from './bench/measure';
+import { nodeRows } from './bench/node-rows';
 import { BENCH_MODELS, skippedRow, type BenchRow, type Budget } from './bench/rows';
 import { ratioLines, ratios, searchLines, tableLines, threadLines } from './bench/report';
 import { searchThroughput } from './bench/search-throughput';

@@ -16,9 +16,6 @@ import { MaskedTrainer } from '../../src/engine/train/masked-trainer';
 import { stepChunks } from '../../src/engine/train/step-memory';
 import { BENCH_MODELS, skippedRow, type BenchModel, type BenchRow, type Budget, type Where } from './rows';
 import { stepFlops } from './step-flops';
-import { join } from 'node:path';
-import { errorMessage } from '../../src/engine/errors';
-import { readModelFolder } from '../../src/node/files';
 
 /** The backend's memory high-water marks now (see BenchRow), in MB; RSS where there is a process. */
 function memoryNow(): Pick<BenchRow, 'heapMB' | 'gpuMB' | 'rssMB'> {
@@ -186,19 +183,4 @@ export async function benchBackend(
     rows.push(row);
   }
   return rows;
-}
-
-/**
- * The rows of every bench model in Node on the backend already set, read from the repository's
- * public/ folder: a model that fails, and every one after it, becomes a row that says why.
- */
-export async function nodeRows(root: string, budget: Budget, log: (line: string) => void, backend: string = tf.getBackend()): Promise<BenchRow[]> {
-  const done: BenchRow[] = [];
-  try {
-    await benchBackend('node', (m) => readModelFolder(join(root, 'public', m.path)), budget, log, (r) => done.push(r), backend);
-  } catch (e) {
-    const why = `failed: ${errorMessage(e)}`;
-    done.push(...BENCH_MODELS.filter((m) => !done.some((r) => r.model === m.name)).map((m) => skippedRow('node', backend, m, why)));
-  }
-  return done;
 }

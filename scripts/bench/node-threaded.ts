@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { REPO_ROOT } from '../../src/node/repo-root';
 import { setupNodeBackend } from '../../src/node/backend';
 import { MAX_WASM_THREADS } from '../../src/node/wasm-threads';
-import { nodeRows } from './measure';
+import { nodeRows } from './node-rows';
 import { BENCH_MODELS, skippedRow, type BenchRow, type Budget } from './rows';
 
 const budget = JSON.parse(process.env.BENCH_BUDGET ?? '{}') as Budget;
