@@ -50,8 +50,8 @@ function torchRows(): BenchRow[] {
     if (!existsSync(py)) return skippedRow('pytorch', threads, m, 'not measured (Debian python3-torch not installed)');
     const r = spawnSync(py, [script, m.torch, String(m.batch), String(STEPS)], { encoding: 'utf8', timeout: 600_000 });
     if (r.status !== 0) return skippedRow('pytorch', threads, m, `failed: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`);
-    const t = JSON.parse(r.stdout.trim().split('\n').pop()!) as { stepMs: number; fitnessSeconds: number; peakRssMB: number };
-    return { ...skippedRow('pytorch', threads, m, ''), steps: STEPS, dstMs: t.stepMs, fitnessSeconds: t.fitnessSeconds, chunk: m.batch, rssMB: t.peakRssMB, note: null };
+    const t = JSON.parse(r.stdout.trim().split('\n').pop()!) as { stepMs: number; fitnessSeconds: number; forwardMs: number; peakRssMB: number };
+    return { ...skippedRow('pytorch', threads, m, ''), steps: STEPS, dstMs: t.stepMs, fitnessSeconds: t.fitnessSeconds, forwardMs: t.forwardMs, chunk: m.batch, rssMB: t.peakRssMB, note: null };
   });
 }
 

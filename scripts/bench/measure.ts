@@ -127,6 +127,28 @@ async function fitnessSeconds(model: tf.LayersModel, shape: number[]): Promise<n
   }
 }
 
+/** Forward passes timed for forwardMs: at least this many, more while under FORWARD_TIMED_MS. */
+const FORWARD_RUNS = 5;
+const FORWARD_TIMED_MS = 2000;
+
+/** Median ms of the model's inference forward pass on `x` (the teacher's pass in a step), after two warm-ups. */
+async function forwardMs(model: tf.LayersModel, x: tf.Tensor): Promise<number> {
+  const logits = makeLogitsFn(model).logits;
+  const once = async () => {
+    const t0 = performance.now();
+    const y = tf.tidy(() => logits(x, false));
+    await y.data();
+    y.dispose();
+    return performance.now() - t0;
+  };
+  await once();
+  await once();
+  const times: number[] = [];
+  const t0 = performance.now();
+  while (times.length < FORWARD_RUNS || (times.length < 25 && performance.now() - t0 < FORWARD_TIMED_MS)) times.push(await once());
+  return median(times);
+}
+
 /**
  * Times one model on the current backend; when `slowGflops` is set (an earlier model's step was
  * slow) the model is only estimated at that rate, not run.
@@ -147,10 +169,11 @@ async function benchModel(where: Where, backend: string, m: BenchModel, files: N
     const { dstMs, denseKdMs, overhead, steps } = await timePair(dst, plain, model, x, budget, chunk);
     dst.dispose();
     plain.dispose();
+    const fwd = await forwardMs(model, x);
     x.dispose();
     return {
       where, backend, model: m.name, batch: m.batch, steps, dstMs, denseKdMs, overhead,
-      stepGflops: flops / (dstMs / 1000) / 1e9, matmulGflops: mm, fitnessSeconds: await fitnessSeconds(model, shape), chunk, ...memoryNow(), note: null,
+      stepGflops: flops / (dstMs / 1000) / 1e9, matmulGflops: mm, fitnessSeconds: await fitnessSeconds(model, shape), forwardMs: fwd, chunk, ...memoryNow(), note: null,
     };
   } finally {
     model.dispose();

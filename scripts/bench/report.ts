@@ -10,6 +10,8 @@ export interface TorchRatio {
   backend: string;
   step: number | null;
   fitness: number | null;
+  /** The host's fastest inference forward pass over PyTorch's: the kernels' own gap (BenchRow.forwardMs). */
+  forward: number | null;
 }
 
 /** The figures the targets name; null where a side was not measured. */
@@ -41,11 +43,14 @@ export function ratios(rows: BenchRow[]): Ratios {
       const mine = rows.filter((r) => r.where === where && r.model === ref.model && r.dstMs !== null);
       const best = [...mine].sort((a, b) => a.dstMs! - b.dstMs!)[0];
       if (!best) continue;
-      const fit = mine.filter((r) => r.fitnessSeconds !== null).map((r) => r.fitnessSeconds!).sort((a, b) => a - b)[0];
+      const fastest = (f: (r: BenchRow) => number | null) => mine.map(f).filter((v): v is number => v !== null).sort((a, b) => a - b)[0];
+      const fit = fastest((r) => r.fitnessSeconds);
+      const fwd = fastest((r) => r.forwardMs);
       torch.push({
         model: ref.model, where, backend: best.backend,
         step: best.dstMs! / ref.dstMs!,
         fitness: fit !== undefined && ref.fitnessSeconds ? fit / ref.fitnessSeconds : null,
+        forward: fwd !== undefined && ref.forwardMs ? fwd / ref.forwardMs : null,
       });
     }
   }
@@ -56,13 +61,13 @@ const num = (v: number | null, d: number, w: number) => (v === null ? '' : v.toF
 
 /** The table, one line per row; a skipped row prints its note where the numbers would be. */
 export function tableLines(rows: BenchRow[]): string[] {
-  const head = 'where     backend  model                  batch chunk steps   DST ms    KD ms  DST/KD  step GFLOP/s  matmul GFLOP/s  fitness s  heap MB  GPU MB  RSS MB';
+  const head = 'where     backend  model                  batch chunk steps   DST ms    KD ms  DST/KD  step GFLOP/s  matmul GFLOP/s  fitness s   fwd ms  heap MB  GPU MB  RSS MB';
   return [
     head,
     ...rows.map((r) => {
       const left = `${r.where.padEnd(9)} ${r.backend.padEnd(8)} ${r.model.padEnd(22)} ${String(r.batch).padStart(5)}`;
       if (r.note !== null) return `${left}       ${r.note}`;
-      return `${left} ${num(r.chunk, 0, 5)} ${String(r.steps).padStart(5)} ${num(r.dstMs, 0, 8)} ${num(r.denseKdMs, 0, 8)} ${num(r.overhead, 2, 7)} ${num(r.stepGflops, 2, 13)} ${num(r.matmulGflops, 2, 15)} ${num(r.fitnessSeconds, 2, 10)} ${num(r.heapMB, 0, 8)} ${num(r.gpuMB, 0, 7)} ${num(r.rssMB, 0, 7)}`;
+      return `${left} ${num(r.chunk, 0, 5)} ${String(r.steps).padStart(5)} ${num(r.dstMs, 0, 8)} ${num(r.denseKdMs, 0, 8)} ${num(r.overhead, 2, 7)} ${num(r.stepGflops, 2, 13)} ${num(r.matmulGflops, 2, 15)} ${num(r.fitnessSeconds, 2, 10)} ${num(r.forwardMs, 1, 8)} ${num(r.heapMB, 0, 8)} ${num(r.gpuMB, 0, 7)} ${num(r.rssMB, 0, 7)}`;
     }),
   ];
 }
@@ -79,7 +84,13 @@ export function ratioLines(rows: BenchRow[], q: Ratios): string[] {
   }
   for (const t of q.torch) {
     const f = (v: number | null) => (v === null ? 'not measured' : `${v.toFixed(2)}x`);
-    lines.push(`vs PyTorch CPU (target <= 1.5x), ${t.model}, ${t.where} ${t.backend}: step ${f(t.step)}, fitness evaluation ${f(t.fitness)}`);
+    lines.push(`vs PyTorch CPU (target <= 1.5x), ${t.model}, ${t.where} ${t.backend}: step ${f(t.step)}, fitness evaluation ${f(t.fitness)}, forward pass alone ${f(t.forward)}`);
+  }
+  if (q.torch.some((t) => t.forward !== null)) {
+    lines.push(
+      "forward pass alone: the dense model's inference at the batch, the backend's own kernels (XNNPACK in wasm) against PyTorch's with none of the studio's training code; " +
+        'a step ratio near it is the kernels\' gap, one well above it the training path\'s',
+    );
   }
   return lines;
 }

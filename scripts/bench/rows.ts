@@ -19,6 +19,12 @@ export interface BenchRow {
   stepGflops: number | null;
   matmulGflops: number | null;
   fitnessSeconds: number | null;
+  /**
+   * Median ms of the dense model's forward pass alone at the batch (inference, as the teacher's
+   * in a step): the backend's own kernels with none of the training code around them, the figure
+   * that tells a kernel gap from a gap in the studio's training path.
+   */
+  forwardMs: number | null;
   /** Images per forward/backward pass: the batch, or fewer where the default step memory splits it (as a run would). */
   chunk: number | null;
   /**
@@ -63,5 +69,5 @@ export interface Budget {
 
 /** A row with no numbers. */
 export function skippedRow(where: Where, backend: string, m: BenchModel, note: string): BenchRow {
-  return { where, backend, model: m.name, batch: m.batch, steps: 0, dstMs: null, denseKdMs: null, overhead: null, stepGflops: null, matmulGflops: null, fitnessSeconds: null, chunk: null, heapMB: null, gpuMB: null, rssMB: null, note };
+  return { where, backend, model: m.name, batch: m.batch, steps: 0, dstMs: null, denseKdMs: null, overhead: null, stepGflops: null, matmulGflops: null, fitnessSeconds: null, forwardMs: null, chunk: null, heapMB: null, gpuMB: null, rssMB: null, note };
 }

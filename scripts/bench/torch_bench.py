@@ -1,17 +1,20 @@
 """PyTorch CPU times of the bench's work, for `npm run bench` (Debian python3-torch).
 
 Usage: python3 torch_bench.py MODEL BATCH STEPS, MODEL = demo | mobilenet.
-Prints one JSON line: {"stepMs": ..., "fitnessSeconds": ..., "peakRssMB": ...}.
+Prints one JSON line: {"stepMs": ..., "fitnessSeconds": ..., "forwardMs": ..., "peakRssMB": ...}.
 
 Step = teacher forward (no grad) + student forward/backward on the tempered KL + SGD momentum
 update, with masks recomputed by top-k (50%) on every prunable kernel: the studio's DST step.
 Fitness = BN re-estimation (train-mode forward, no grad) on 2 batches + scoring 64 images in
-eval mode: the studio's search fitness evaluation as `npm run bench` times it. Weights are random;
+eval mode: the studio's search fitness evaluation as `npm run bench` times it. Forward = the
+teacher's forward pass alone (eval, no grad), median of at least 5. Step: the median of the timed
+steps, as the studio's rows. Weights are random;
 only the architecture matters to the time. Threads: every core (PyTorch's own default).
 """
 import json
 import os
 import resource
+import statistics
 import sys
 import time
 
@@ -94,17 +97,27 @@ def main():
             for b in scored:
                 model(b)
 
+    def timed(f):
+        t0 = time.perf_counter()
+        f()
+        return (time.perf_counter() - t0) * 1000
+
     step()
-    t0 = time.perf_counter()
-    for _ in range(steps):
-        step()
-    step_ms = (time.perf_counter() - t0) / steps * 1000
+    step_ms = statistics.median([timed(step) for _ in range(steps)])
+
+    def forward():
+        with torch.no_grad():
+            teacher(x)
+
+    forward()
+    forward()
+    forward_ms = statistics.median([timed(forward) for _ in range(max(5, steps))])
     fitness()
     t0 = time.perf_counter()
     fitness()
     fit_s = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"stepMs": step_ms, "fitnessSeconds": fit_s, "peakRssMB": peak}))
+    print(json.dumps({"stepMs": step_ms, "fitnessSeconds": fit_s, "forwardMs": forward_ms, "peakRssMB": peak}))
 
 
 main()
