@@ -7,7 +7,7 @@ import { reestimateBatchNorm } from '../train/bn-reestimate';
 import { installBnFolding } from './fold-bn';
 import { loadModelFromFiles } from './load';
 
-/** conv(bias) -> BN -> relu6 -> depthwise(x2) -> BN -> conv feeding BN and a skip add -> pool -> dense. */
+/** conv(bias) -> BN -> relu6 -> depthwise(x2) -> BN -> ReLU -> conv feeding BN and a skip add -> relu -> pool -> dense. */
 function mixed(): tf.LayersModel {
   const init = (seed: number) => tf.initializers.randomNormal({ mean: 0, stddev: 0.5, seed });
   const input = tf.input({ shape: [9, 9, 3] });
@@ -17,10 +17,13 @@ function mixed(): tf.LayersModel {
   h = tf.layers.activation({ activation: 'relu6' }).apply(h) as tf.SymbolicTensor;
   h = tf.layers.depthwiseConv2d({ kernelSize: 3, strides: 2, depthMultiplier: 2, useBias: false, depthwiseInitializer: init(7) }).apply(h) as tf.SymbolicTensor;
   h = bn(8).apply(h) as tf.SymbolicTensor;
+  h = tf.layers.reLU().apply(h) as tf.SymbolicTensor;
   // This conv's output also feeds the add, so it must not fold.
   const c = tf.layers.conv2d({ filters: 8, kernelSize: 1, useBias: false, kernelInitializer: init(12) }).apply(h) as tf.SymbolicTensor;
   const n = bn(13).apply(c) as tf.SymbolicTensor;
   h = tf.layers.add().apply([c, n]) as tf.SymbolicTensor;
+  // After an add, not a BN: stays a pass of its own.
+  h = tf.layers.activation({ activation: 'relu' }).apply(h) as tf.SymbolicTensor;
   h = tf.layers.globalAveragePooling2d({}).apply(h) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: tf.layers.dense({ units: 3, kernelInitializer: init(20) }).apply(h) as tf.SymbolicTensor });
 }
@@ -49,6 +52,11 @@ describe('BatchNorm folded into the conv for inference', () => {
     const kernels = async (m: tf.LayersModel) => (await tf.profile(() => tf.dispose(m.predict(x) as tf.Tensor))).kernels.map((k) => k.name);
     expect((await kernels(plain)).filter((k) => k === 'FusedBatchNorm')).toHaveLength(3);
     expect((await kernels(fast)).filter((k) => k === 'FusedBatchNorm')).toHaveLength(1);
+    // The relu6 and the ReLU layer after the folded BNs run inside their convs; the relu after the add does not.
+    // (tfjs-layers' relu6 is a Relu then a Minimum; the lean training layers' is one Relu6.)
+    const relus = async (m: tf.LayersModel) => (await kernels(m)).filter((k) => k === 'Relu' || k === 'Relu6').length;
+    expect(await relus(plain)).toBe(3);
+    expect(await relus(fast)).toBe(1);
     // BN re-estimation sees the raw conv outputs (the fold steps aside), then the fold uses the new statistics.
     const batches = () => [0, 1].map((s) => tf.randomNormal([6, 9, 9, 3], 0.3, 1.2, 'float32', 30 + s));
     await reestimateBatchNorm(plain, batches(), 0);

@@ -3,7 +3,10 @@
  * whose only consumer is a BatchNormalization layer runs as one fused conv with the BN's scale
  * folded into its kernel and its shift into the bias, and the BN passes the result through. On
  * wasm the BN was a FusedBatchNorm pass as slow as the conv itself (MobileNet v1 0.25 at batch
- * 32: 205 ms of 614). Values are the unfolded model's up to float rounding (fold-bn.test.ts).
+ * 32: 205 ms of 614). A ReLU or ReLU6 that is the BN's only consumer runs inside the fused conv
+ * too (XNNPACK clamps its output as it writes it) and passes the result through: MobileNet's
+ * separate ReLU6 passes took 7% of its forward pass. Values are the unfolded model's up to float
+ * rounding (fold-bn.test.ts).
  *
  * The fold is read from the layers' current weights at every call, so BN re-estimation and
  * training are seen at once; training calls, and any call while another hook (BN re-estimation)
@@ -30,8 +33,18 @@ interface ConvLayer {
 /** Conv outputs that already carry their BN: the BN layer passes these through. */
 const folded = new WeakSet<tf.Tensor>();
 
+/** Conv outputs that already carry the activation after their BN: that activation layer passes these through. */
+const activated = new WeakSet<tf.Tensor>();
+
 /** BN layers whose call is the one installed here (another hook replacing it turns the fold off). */
 const foldedCall = new WeakMap<object, BnInternals['call']>();
+
+type LayerCall = (inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) => tf.Tensor | tf.Tensor[];
+
+/** Activation layers whose call is the one installed here, likewise. */
+const activationCall = new WeakMap<object, LayerCall>();
+
+type Fusable = 'relu' | 'relu6';
 
 const installed = new WeakSet<object>();
 
@@ -45,6 +58,27 @@ function onlyConsumerIsBn(layer: tf.layers.Layer): tf.layers.Layer | null {
   return next;
 }
 
+/**
+ * The ReLU or ReLU6 that is `bn`'s only consumer and can run inside the conv: an Activation layer
+ * (relu, relu6) or a ReLU layer without a cap or capped at 6.
+ */
+function onlyConsumerIsRelu(bn: tf.layers.Layer): { layer: tf.layers.Layer; activation: Fusable } | null {
+  if (bn.outboundNodes.length !== 1) return null;
+  const next = bn.outboundNodes[0]!.outboundLayer;
+  if (next.inboundNodes.length !== 1) return null;
+  const cls = next.getClassName();
+  if (cls === 'Activation') {
+    const name = (next as unknown as ConvLayer).activation?.getClassName();
+    return name === 'relu' || name === 'relu6' ? { layer: next, activation: name } : null;
+  }
+  if (cls === 'ReLU') {
+    const cap = (next as unknown as { maxValue?: number | null }).maxValue;
+    if (cap == null) return { layer: next, activation: 'relu' };
+    return cap === 6 ? { layer: next, activation: 'relu6' } : null;
+  }
+  return null;
+}
+
 function foldable(layer: tf.layers.Layer): boolean {
   const cls = layer.getClassName();
   if (cls !== 'Conv2D' && cls !== 'DepthwiseConv2D') return false;
@@ -53,8 +87,8 @@ function foldable(layer: tf.layers.Layer): boolean {
   return act === 'linear' && conv.dataFormat === 'channelsLast' && (conv.padding === 'same' || conv.padding === 'valid');
 }
 
-/** The fused conv of `conv` with `bn` folded in, on input x. */
-function foldedConv(layer: tf.layers.Layer, conv: ConvLayer, bn: BnInternals, x: tf.Tensor4D): tf.Tensor4D {
+/** The fused conv of `conv` with `bn` folded in, on input x, then `activation` if given. */
+function foldedConv(layer: tf.layers.Layer, conv: ConvLayer, bn: BnInternals, x: tf.Tensor4D, activation: Fusable | undefined): tf.Tensor4D {
   return tf.tidy(() => {
     const variance = bn.movingVariance.read();
     const scale = tf.mul(tf.rsqrt(tf.add(variance, bn.epsilon)), bn.gamma ? bn.gamma.read() : 1);
@@ -63,14 +97,14 @@ function foldedConv(layer: tf.layers.Layer, conv: ConvLayer, bn: BnInternals, x:
     const pad = conv.padding as 'same' | 'valid';
     if (layer.getClassName() === 'Conv2D') {
       const kernel = tf.mul(conv.kernel!.read(), scale) as tf.Tensor4D;
-      return tf.fused.conv2d({ x, filter: kernel, strides: conv.strides, pad, dataFormat: 'NHWC', dilations: conv.dilationRate, bias });
+      return tf.fused.conv2d({ x, filter: kernel, strides: conv.strides, pad, dataFormat: 'NHWC', dilations: conv.dilationRate, bias, activation });
     }
     // Depthwise kernel [kh, kw, c, m]: output channel c * m + j takes scale[c * m + j].
     const dk = conv.depthwiseKernel!.read();
     const [, , c, m] = dk.shape as [number, number, number, number];
     const kernel = tf.mul(dk, tf.reshape(scale, [c, m])) as tf.Tensor4D;
     // As the layer itself: tfjs-layers' DepthwiseConv2D runs without dilation.
-    return tf.fused.depthwiseConv2d({ x, filter: kernel, strides: conv.strides, pad, dataFormat: 'NHWC', dilations: 1, bias });
+    return tf.fused.depthwiseConv2d({ x, filter: kernel, strides: conv.strides, pad, dataFormat: 'NHWC', dilations: 1, bias, activation });
   });
 }
 
@@ -95,13 +129,30 @@ export function installBnFolding(model: tf.LayersModel): void {
       if (!kwargs?.['training'] && folded.has(x)) return tf.clone(x);
       return ownBn(inputs, kwargs);
     };
-    bn.call = bnCall;
-    foldedCall.set(bn, bnCall);
+    bn.call = (inputs, kwargs) => {
+      const x = Array.isArray(inputs) ? inputs[0]! : inputs;
+      const y = bnCall(inputs, kwargs);
+      if (activated.has(x) && y !== x && !Array.isArray(y)) activated.add(y);
+      return y;
+    };
+    foldedCall.set(bn, bn.call);
+    const relu = onlyConsumerIsRelu(next);
+    if (relu && !activationCall.has(relu.layer)) {
+      const actLayer = relu.layer as unknown as { call: LayerCall };
+      const ownAct = actLayer.call.bind(actLayer);
+      actLayer.call = (inputs, kwargs) => {
+        const x = Array.isArray(inputs) ? inputs[0]! : inputs;
+        return activated.has(x) ? tf.clone(x) : ownAct(inputs, kwargs);
+      };
+      activationCall.set(relu.layer, actLayer.call);
+    }
     conv.call = (inputs, kwargs) => {
       const x = (Array.isArray(inputs) ? inputs[0]! : inputs) as tf.Tensor4D;
       if (kwargs?.['training'] || bn.call !== foldedCall.get(bn) || x.rank !== 4) return ownConv(inputs, kwargs);
-      const y = foldedConv(layer, conv, bn, x);
+      const fuse = relu && (relu.layer as unknown as { call: LayerCall }).call === activationCall.get(relu.layer) ? relu.activation : undefined;
+      const y = foldedConv(layer, conv, bn, x, fuse);
       folded.add(y);
+      if (fuse) activated.add(y);
       return y;
     };
   }
