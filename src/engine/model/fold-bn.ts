@@ -16,6 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import { installLeanTraining } from '../train/lean-training';
 import type { BnInternals } from './bn-internals';
 import { leafLayers } from './kernels';
+import { reluAfter, type ReluKind } from './relu-after';
 
 interface ConvLayer {
   kernel?: tf.LayerVariable;
@@ -44,7 +45,6 @@ type LayerCall = (inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknow
 /** Activation layers whose call is the one installed here, likewise. */
 const activationCall = new WeakMap<object, LayerCall>();
 
-type Fusable = 'relu' | 'relu6';
 
 const installed = new WeakSet<object>();
 
@@ -58,27 +58,6 @@ function onlyConsumerIsBn(layer: tf.layers.Layer): tf.layers.Layer | null {
   return next;
 }
 
-/**
- * The ReLU or ReLU6 that is `bn`'s only consumer and can run inside the conv: an Activation layer
- * (relu, relu6) or a ReLU layer without a cap or capped at 6.
- */
-function onlyConsumerIsRelu(bn: tf.layers.Layer): { layer: tf.layers.Layer; activation: Fusable } | null {
-  if (bn.outboundNodes.length !== 1) return null;
-  const next = bn.outboundNodes[0]!.outboundLayer;
-  if (next.inboundNodes.length !== 1) return null;
-  const cls = next.getClassName();
-  if (cls === 'Activation') {
-    const name = (next as unknown as ConvLayer).activation?.getClassName();
-    return name === 'relu' || name === 'relu6' ? { layer: next, activation: name } : null;
-  }
-  if (cls === 'ReLU') {
-    const cap = (next as unknown as { maxValue?: number | null }).maxValue;
-    if (cap == null) return { layer: next, activation: 'relu' };
-    return cap === 6 ? { layer: next, activation: 'relu6' } : null;
-  }
-  return null;
-}
-
 function foldable(layer: tf.layers.Layer): boolean {
   const cls = layer.getClassName();
   if (cls !== 'Conv2D' && cls !== 'DepthwiseConv2D') return false;
@@ -88,7 +67,7 @@ function foldable(layer: tf.layers.Layer): boolean {
 }
 
 /** The fused conv of `conv` with `bn` folded in, on input x, then `activation` if given. */
-function foldedConv(layer: tf.layers.Layer, conv: ConvLayer, bn: BnInternals, x: tf.Tensor4D, activation: Fusable | undefined): tf.Tensor4D {
+function foldedConv(layer: tf.layers.Layer, conv: ConvLayer, bn: BnInternals, x: tf.Tensor4D, activation: ReluKind | undefined): tf.Tensor4D {
   return tf.tidy(() => {
     const variance = bn.movingVariance.read();
     const scale = tf.mul(tf.rsqrt(tf.add(variance, bn.epsilon)), bn.gamma ? bn.gamma.read() : 1);
@@ -136,7 +115,7 @@ export function installBnFolding(model: tf.LayersModel): void {
       return y;
     };
     foldedCall.set(bn, bn.call);
-    const relu = onlyConsumerIsRelu(next);
+    const relu = reluAfter(next);
     if (relu && !activationCall.has(relu.layer)) {
       const actLayer = relu.layer as unknown as { call: LayerCall };
       const ownAct = actLayer.call.bind(actLayer);

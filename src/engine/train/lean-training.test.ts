@@ -5,15 +5,16 @@ import { batchNormKernelsActive } from '../wasm-grad/batch-norm';
 import { simdBatchNormApplies } from '../wasm-grad/simd/simd-kernels';
 import { installLeanTraining } from './lean-training';
 
-/** conv -> BN -> act -> depthwise -> BN -> act -> pool -> dense, with seeded weights. */
-function block(activation: 'relu' | 'relu6', filters = 6): tf.LayersModel {
+/** conv -> BN -> act -> depthwise -> BN -> act -> pool -> dense, with seeded weights; 'relu6 layer' is a ReLU layer capped at 6. */
+function block(activation: 'relu' | 'relu6' | 'relu6 layer', filters = 6): tf.LayersModel {
+  const act = () => (activation === 'relu6 layer' ? tf.layers.reLU({ maxValue: 6 }) : tf.layers.activation({ activation }));
   const m = tf.sequential();
   m.add(tf.layers.conv2d({ inputShape: [9, 9, 3], filters, kernelSize: 3, useBias: false, kernelInitializer: tf.initializers.glorotNormal({ seed: 1 }) }));
   m.add(tf.layers.batchNormalization({ momentum: 0.9, betaInitializer: 'ones', gammaInitializer: tf.initializers.randomNormal({ mean: 1, stddev: 0.3, seed: 2 }) }));
-  m.add(tf.layers.activation({ activation }));
+  m.add(act());
   m.add(tf.layers.depthwiseConv2d({ kernelSize: 3, useBias: false, depthwiseInitializer: tf.initializers.glorotNormal({ seed: 3 }) }));
   m.add(tf.layers.batchNormalization({ epsilon: 1e-5 }));
-  m.add(tf.layers.activation({ activation }));
+  m.add(act());
   m.add(tf.layers.globalAveragePooling2d({}));
   m.add(tf.layers.dense({ units: 4, kernelInitializer: tf.initializers.glorotNormal({ seed: 4 }) }));
   return m;
@@ -39,11 +40,14 @@ describe('lean training layers', () => {
     await tf.setBackend('cpu');
   });
 
-  // On wasm with 8 channels BN runs the SIMD kernels (wasm-grad/batch-norm.ts); 6 channels compose tf ops.
+  // On wasm with 8 channels BN runs the SIMD kernels (wasm-grad/batch-norm.ts), the activation inside them; 6 channels compose tf ops.
   const cases = [
     { activation: 'relu', backend: 'cpu', filters: 6 },
     { activation: 'relu6', backend: 'cpu', filters: 6 },
     { activation: 'relu6', backend: 'wasm', filters: 8 },
+    { activation: 'relu', backend: 'wasm', filters: 8 },
+    { activation: 'relu6 layer', backend: 'wasm', filters: 8 },
+    { activation: 'relu6 layer', backend: 'wasm', filters: 6 },
   ] as const;
   for (const { activation, backend, filters } of cases) {
     it(`give ${activation} blocks the same loss, gradients and moving statistics as TF.js's own layers (${backend}, ${filters} channels)`, async () => {
@@ -67,6 +71,12 @@ describe('lean training layers', () => {
       const pa = own.predict(x) as tf.Tensor;
       const pb = lean.predict(x) as tf.Tensor;
       expect(close(Array.from(pb.dataSync()), Array.from(pa.dataSync()), 1e-6)).toBe(true);
+      // Where the SIMD kernels apply, no activation kernel runs of its own, forward or backward (a
+      // further training pass: last, as it moves the statistics again).
+      const kernels = (await tf.profile(() => tf.dispose(trainingPass(lean, x) && []))).kernels.map((k) => k.name);
+      const activationKernels = kernels.filter((k) => ['Relu', 'Relu6', 'PtsReluGrad', 'ClipByValue', 'ReluGrad', 'Relu6Grad'].includes(k));
+      if (backend === 'wasm' && filters % 4 === 0) expect(activationKernels).toEqual([]);
+      else expect(activationKernels.length).toBeGreaterThan(0);
       tf.dispose([x, pa, pb]);
       own.dispose();
       lean.dispose();

@@ -24,7 +24,15 @@ function channels(x: TensorInfo): number {
   return x.shape[x.shape.length - 1]!;
 }
 
-/** Inputs x, gamma, beta; attr epsilon. Outputs y, mean, variance (biased), rstd. */
+/** A ReLU run inside the BN kernels: none, ReLU or ReLU6 (the attr `activation`). */
+export type BnActivation = 'none' | 'relu' | 'relu6';
+
+/** The clamp of `activation`, null for none. */
+function capOf(activation: unknown): number | null {
+  return activation === 'relu' ? Infinity : activation === 'relu6' ? 6 : null;
+}
+
+/** Inputs x, gamma, beta; attrs epsilon and activation (BnActivation, applied to y). Outputs y, mean, variance (biased), rstd. */
 export const batchNormTrainConfig: KernelConfig = {
   kernelName: BATCH_NORM_TRAIN,
   backendName: 'wasm',
@@ -34,24 +42,30 @@ export const batchNormTrainConfig: KernelConfig = {
     const c = channels(x);
     const y = heap.makeOutput([...x.shape], 'float32');
     const stats = [0, 1, 2].map(() => heap.makeOutput([c], 'float32'));
-    const { mean, variance, rstd } = batchNormForwardSimd(backend as KernelBackend, x, c, gamma!, beta!, (attrs as NamedAttrMap)['epsilon'] as number, y, batchReduce());
+    const a = attrs as NamedAttrMap;
+    const { mean, variance, rstd } = batchNormForwardSimd(backend as KernelBackend, x, c, gamma!, beta!, a['epsilon'] as number, y, batchReduce(), capOf(a['activation']));
     [mean, variance, rstd].forEach((v, i) => heap.typedArrayFromHeap(stats[i]!).set(v));
     return [y, ...stats];
   },
 };
 
-/** Inputs dy, x, mean, rstd, gamma. Outputs dx, dgamma, dbeta. */
+/**
+ * Inputs dy, x, mean, rstd, gamma, and y (the forward's output) with attr activation other than
+ * none: dy is then the gradient at the ReLU's output. Outputs dx, dgamma, dbeta.
+ */
 export const batchNormGradConfig: KernelConfig = {
   kernelName: BATCH_NORM_GRAD,
   backendName: 'wasm',
-  kernelFunc: ({ inputs, backend }) => {
+  kernelFunc: ({ inputs, backend, attrs }) => {
     const heap = backend as unknown as WasmHeap;
-    const { dy, x, mean, rstd, gamma } = inputs as Record<'dy' | 'x' | 'mean' | 'rstd' | 'gamma', TensorInfo>;
+    const { dy, x, mean, rstd, gamma, y } = inputs as Record<'dy' | 'x' | 'mean' | 'rstd' | 'gamma' | 'y', TensorInfo>;
+    const cap = capOf((attrs as NamedAttrMap | undefined)?.['activation']);
     const c = channels(x);
     const dx = heap.makeOutput([...x.shape], 'float32');
     const dGammaOut = heap.makeOutput([c], 'float32');
     const dBetaOut = heap.makeOutput([c], 'float32');
-    const { dGamma, dBeta } = batchNormBackwardSimd(backend as KernelBackend, dy, x, c, mean, rstd, gamma, dx, batchReduce());
+    const act = cap !== null && y ? { y, cap } : null;
+    const { dGamma, dBeta } = batchNormBackwardSimd(backend as KernelBackend, dy, x, c, mean, rstd, gamma, dx, batchReduce(), act);
     heap.typedArrayFromHeap(dGammaOut).set(dGamma);
     heap.typedArrayFromHeap(dBetaOut).set(dBeta);
     return [dx, dGammaOut, dBetaOut];
@@ -76,14 +90,18 @@ export function reluGradWasm(dy: tf.Tensor, y: tf.Tensor, cap: number | null): t
   return tf.engine().runKernel(RELU_GRAD, { dy, y }, { cap: cap ?? Infinity }) as tf.Tensor;
 }
 
-/** y, mean, variance, rstd of training-mode BN through the SIMD kernel (the active backend must be wasm). */
-export function batchNormTrainWasm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D] {
-  return tf.engine().runKernel(BATCH_NORM_TRAIN, { x, gamma, beta }, { epsilon }) as unknown as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
+/**
+ * y, mean, variance, rstd of training-mode BN through the SIMD kernel (the active backend must be
+ * wasm); y is the ReLU or ReLU6 of the normalised output with `activation` other than none.
+ */
+export function batchNormTrainWasm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number, activation: BnActivation = 'none'): [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D] {
+  return tf.engine().runKernel(BATCH_NORM_TRAIN, { x, gamma, beta }, { epsilon, activation }) as unknown as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
 }
 
-/** dx, dgamma, dbeta through the SIMD kernel. */
-export function batchNormGradWasm(dy: tf.Tensor, x: tf.Tensor, mean: tf.Tensor, rstd: tf.Tensor, gamma: tf.Tensor): [tf.Tensor, tf.Tensor1D, tf.Tensor1D] {
-  return tf.engine().runKernel(BATCH_NORM_GRAD, { dy, x, mean, rstd, gamma }, {}) as unknown as [tf.Tensor, tf.Tensor1D, tf.Tensor1D];
+/** dx, dgamma, dbeta through the SIMD kernel; with `activation` other than none, dy is at the ReLU's output `y`. */
+export function batchNormGradWasm(dy: tf.Tensor, x: tf.Tensor, mean: tf.Tensor, rstd: tf.Tensor, gamma: tf.Tensor, activation: BnActivation = 'none', y?: tf.Tensor): [tf.Tensor, tf.Tensor1D, tf.Tensor1D] {
+  const inputs: tf.NamedTensorMap = activation !== 'none' && y ? { dy, x, mean, rstd, gamma, y } : { dy, x, mean, rstd, gamma };
+  return tf.engine().runKernel(BATCH_NORM_GRAD, inputs, { activation }) as unknown as [tf.Tensor, tf.Tensor1D, tf.Tensor1D];
 }
 
 /** Whether the SIMD BN kernels are registered on the active backend. */

@@ -379,17 +379,20 @@
       (local.set $k (i32.add (local.get $k) (i32.const 1)))
       (br $l))))
 
-  ;; out64[k] = sum over rows of x[r, k] - shift[k] raised to the power $pow (1 or 2):
-  ;; with shift 0 and pow 1 the channel sums, with the mean and pow 2 the centred sums of squares.
-  (func (export "channelMoment")
-    (param $x i32) (param $rows i32) (param $c i32) (param $shift i32) (param $pow i32) (param $acc i32) (param $out i32)
+  ;; One pass: out1[k] = sum over rows of x[r, k] - shift[k], out2[k] = sum of its squares. With
+  ;; the shift a sample of each channel (its first row) the variance follows without cancellation
+  ;; worth the name: out2 / n - (out1 / n)^2 (the shifted-data algorithm).
+  (func (export "channelMoments")
+    (param $x i32) (param $rows i32) (param $c i32) (param $shift i32) (param $acc1 i32) (param $acc2 i32) (param $out1 i32) (param $out2 i32)
     (local $r0 i32) (local $r i32) (local $rend i32) (local $k i32) (local $p i32) (local $a i32) (local $d v128)
-    (call $zero64 (local.get $out) (local.get $c))
+    (call $zero64 (local.get $out1) (local.get $c))
+    (call $zero64 (local.get $out2) (local.get $c))
     (block $blocks_done (loop $blocks
       (br_if $blocks_done (i32.ge_s (local.get $r0) (local.get $rows)))
       (local.set $rend (i32.add (local.get $r0) (i32.const 256)))
       (if (i32.gt_s (local.get $rend) (local.get $rows)) (then (local.set $rend (local.get $rows))))
-      (call $zero32 (local.get $acc) (local.get $c))
+      (call $zero32 (local.get $acc1) (local.get $c))
+      (call $zero32 (local.get $acc2) (local.get $c))
       (local.set $r (local.get $r0))
       (block $rows_done (loop $rowl
         (br_if $rows_done (i32.ge_s (local.get $r) (local.get $rend)))
@@ -397,24 +400,28 @@
         (local.set $k (i32.const 0))
         (block $k_done (loop $kl
           (br_if $k_done (i32.ge_s (local.get $k) (local.get $c)))
-          (local.set $a (i32.add (local.get $acc) (i32.shl (local.get $k) (i32.const 2))))
           (local.set $d (f32x4.sub (v128.load (i32.add (local.get $p) (i32.shl (local.get $k) (i32.const 2))))
             (v128.load (i32.add (local.get $shift) (i32.shl (local.get $k) (i32.const 2))))))
-          (if (i32.eq (local.get $pow) (i32.const 2)) (then (local.set $d (f32x4.mul (local.get $d) (local.get $d)))))
+          (local.set $a (i32.add (local.get $acc1) (i32.shl (local.get $k) (i32.const 2))))
           (v128.store (local.get $a) (f32x4.add (v128.load (local.get $a)) (local.get $d)))
+          (local.set $a (i32.add (local.get $acc2) (i32.shl (local.get $k) (i32.const 2))))
+          (v128.store (local.get $a) (f32x4.add (v128.load (local.get $a)) (f32x4.mul (local.get $d) (local.get $d))))
           (local.set $k (i32.add (local.get $k) (i32.const 4)))
           (br $kl)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rowl)))
-      (call $flush (local.get $acc) (local.get $out) (local.get $c))
+      (call $flush (local.get $acc1) (local.get $out1) (local.get $c))
+      (call $flush (local.get $acc2) (local.get $out2) (local.get $c))
       (local.set $r0 (local.get $rend))
       (br $blocks))))
 
-  ;; out1[k] = sum over rows of dy[r, k]; out2[k] = sum of dy[r, k] * (x[r, k] - mean[k]).
+  ;; out1[k] = sum over rows of g[r, k]; out2[k] = sum of g[r, k] * (x[r, k] - mean[k]), where g is
+  ;; dy, or with $y (not 0) dy masked by the ReLU after the BN: dy where 0 < y < cap (y its output).
   (func (export "channelDySums")
     (param $dy i32) (param $x i32) (param $rows i32) (param $c i32) (param $mean i32)
-    (param $acc1 i32) (param $acc2 i32) (param $out1 i32) (param $out2 i32)
-    (local $r0 i32) (local $r i32) (local $rend i32) (local $k i32) (local $o i32) (local $a i32) (local $g v128)
+    (param $acc1 i32) (param $acc2 i32) (param $out1 i32) (param $out2 i32) (param $y i32) (param $cap f32)
+    (local $r0 i32) (local $r i32) (local $rend i32) (local $k i32) (local $o i32) (local $a i32) (local $g v128) (local $m v128) (local $capv v128)
+    (local.set $capv (f32x4.splat (local.get $cap)))
     (call $zero64 (local.get $out1) (local.get $c))
     (call $zero64 (local.get $out2) (local.get $c))
     (block $blocks_done (loop $blocks
@@ -431,6 +438,11 @@
         (block $k_done (loop $kl
           (br_if $k_done (i32.ge_s (local.get $k) (local.get $c)))
           (local.set $g (v128.load (i32.add (i32.add (local.get $dy) (local.get $o)) (i32.shl (local.get $k) (i32.const 2)))))
+          (if (local.get $y) (then
+            ;; The lanes where 0 < y < cap (the ReLU's gradient), else 0.
+            (local.set $m (v128.load (i32.add (i32.add (local.get $y) (local.get $o)) (i32.shl (local.get $k) (i32.const 2)))))
+            (local.set $g (v128.and (local.get $g)
+              (v128.and (f32x4.gt (local.get $m) (v128.const f32x4 0 0 0 0)) (f32x4.lt (local.get $m) (local.get $capv)))))))
           (local.set $a (i32.add (local.get $acc1) (i32.shl (local.get $k) (i32.const 2))))
           (v128.store (local.get $a) (f32x4.add (v128.load (local.get $a)) (local.get $g)))
           (local.set $a (i32.add (local.get $acc2) (i32.shl (local.get $k) (i32.const 2))))
@@ -446,10 +458,14 @@
       (local.set $r0 (local.get $rend))
       (br $blocks))))
 
-  ;; out[r, k] = a[k] * u[r, k] + b[k] * v[r, k] + d[k]; with $v = 0 (no second input) the b term is left out.
+  ;; out[r, k] = a[k] * u[r, k] + b[k] * v[r, k] + d[k]; with $v = 0 (no second input) the b term is
+  ;; left out. $mode 1: u masked first by the ReLU whose output is $y (u where 0 < y < cap, the
+  ;; gradient through it); $mode 2: out clamped to [0, cap] (a ReLU or ReLU6 after it); 0: neither.
   (func (export "channelAffine")
     (param $u i32) (param $v i32) (param $rows i32) (param $c i32) (param $a i32) (param $b i32) (param $d i32) (param $out i32)
-    (local $r i32) (local $k i32) (local $o i32) (local $ko i32) (local $y v128)
+    (param $mode i32) (param $y i32) (param $cap f32)
+    (local $r i32) (local $k i32) (local $o i32) (local $ko i32) (local $y4 v128) (local $u4 v128) (local $m v128) (local $capv v128)
+    (local.set $capv (f32x4.splat (local.get $cap)))
     (block $rows_done (loop $rowl
       (br_if $rows_done (i32.ge_s (local.get $r) (local.get $rows)))
       (local.set $o (i32.shl (i32.mul (local.get $r) (local.get $c)) (i32.const 2)))
@@ -457,13 +473,20 @@
       (block $k_done (loop $kl
         (br_if $k_done (i32.ge_s (local.get $k) (local.get $c)))
         (local.set $ko (i32.shl (local.get $k) (i32.const 2)))
-        (local.set $y (f32x4.add
-          (f32x4.mul (v128.load (i32.add (local.get $a) (local.get $ko))) (v128.load (i32.add (i32.add (local.get $u) (local.get $o)) (local.get $ko))))
+        (local.set $u4 (v128.load (i32.add (i32.add (local.get $u) (local.get $o)) (local.get $ko))))
+        (if (i32.eq (local.get $mode) (i32.const 1)) (then
+          (local.set $m (v128.load (i32.add (i32.add (local.get $y) (local.get $o)) (local.get $ko))))
+          (local.set $u4 (v128.and (local.get $u4)
+            (v128.and (f32x4.gt (local.get $m) (v128.const f32x4 0 0 0 0)) (f32x4.lt (local.get $m) (local.get $capv)))))))
+        (local.set $y4 (f32x4.add
+          (f32x4.mul (v128.load (i32.add (local.get $a) (local.get $ko))) (local.get $u4))
           (v128.load (i32.add (local.get $d) (local.get $ko)))))
         (if (local.get $v) (then
-          (local.set $y (f32x4.add (local.get $y)
+          (local.set $y4 (f32x4.add (local.get $y4)
             (f32x4.mul (v128.load (i32.add (local.get $b) (local.get $ko))) (v128.load (i32.add (i32.add (local.get $v) (local.get $o)) (local.get $ko))))))))
-        (v128.store (i32.add (i32.add (local.get $out) (local.get $o)) (local.get $ko)) (local.get $y))
+        (if (i32.eq (local.get $mode) (i32.const 2)) (then
+          (local.set $y4 (f32x4.min (f32x4.max (local.get $y4) (v128.const f32x4 0 0 0 0)) (local.get $capv)))))
+        (v128.store (i32.add (i32.add (local.get $out) (local.get $o)) (local.get $ko)) (local.get $y4))
         (local.set $k (i32.add (local.get $k) (i32.const 4)))
         (br $kl)))
       (local.set $r (i32.add (local.get $r) (i32.const 1)))

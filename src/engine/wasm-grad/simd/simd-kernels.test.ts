@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../../node/assets.test-helpers';
 import { normals } from '../wasm-grad.test-helpers';
 import { setupNodeBackend } from '../../../node/backend';
-import { depthwiseFilterGradSimd, pointwiseFilterGradSimd, simdAvailable, simdOnHeap, simdPointwiseApplies } from './simd-kernels';
+import { batchNormBackwardSimd, batchNormForwardSimd, depthwiseFilterGradSimd, pointwiseFilterGradSimd, simdAvailable, simdOnHeap, simdPointwiseApplies } from './simd-kernels';
 
 /** Float64 scalar dW of a depthwise conv (multiplier 1), visiting every multiply the forward conv makes. */
 function reference(x: Float32Array, dy: Float32Array, info: tf.backend_util.Conv2DInfo): Float64Array {
@@ -79,6 +79,60 @@ describe('the SIMD kernels (kernels.wat)', () => {
           worst = Math.max(worst, Math.abs(got[a * co + b]! - want) / magnitude);
         }
       expect(worst).toBeLessThan(1e-6);
+    });
+  }
+
+  // Training-mode BN in float64, then the activation: y = act((x - mean) rstd gamma + beta); the
+  // gradient at act's output dz: g = dz where 0 < y < cap, dgamma = rstd sum(g xc), dbeta = sum(g),
+  // dx = gamma rstd (g - dbeta / n - xc rstd dgamma / n).
+  for (const cap of [null, Infinity, 6]) {
+    it(`BatchNorm forward and backward${cap === null ? '' : cap === 6 ? ' with ReLU6' : ' with ReLU'} match a float64 reference, a channel far from zero included`, () => {
+      const rows = 700;
+      const c = 8;
+      const x = normals(rows * c, 21);
+      // Channel 3 sits at 50 with spread 0.05: a one-pass sum of squares about zero would lose its
+      // variance entirely in float32 (the ulp of 50^2 is 10 times the variance).
+      for (let r = 0; r < rows; r++) x[r * c + 3] = 50 + 0.05 * x[r * c + 3]!;
+      const gamma = Float32Array.from({ length: c }, (_, i) => 0.5 + i * 0.3);
+      const beta = Float32Array.from({ length: c }, (_, i) => i - 3);
+      const eps = 1e-3;
+      const y = new Float32Array(rows * c);
+      const got = batchNormForwardSimd(null, x, c, gamma, beta, eps, y, undefined, cap);
+      const dz = normals(rows * c, 22);
+      const dx = new Float32Array(rows * c);
+      const grads = batchNormBackwardSimd(null, dz, x, c, got.mean, got.rstd, gamma, dx, undefined, cap === null ? null : { y, cap });
+      for (let k = 0; k < c; k++) {
+        let m = 0;
+        for (let r = 0; r < rows; r++) m += x[r * c + k]!;
+        m /= rows;
+        let v = 0;
+        for (let r = 0; r < rows; r++) v += (x[r * c + k]! - m) ** 2;
+        v /= rows;
+        const rstd = 1 / Math.sqrt(v + eps);
+        expect(Math.abs(got.mean[k]! - m)).toBeLessThan(1e-6 * (1 + Math.abs(m)));
+        expect(Math.abs(got.variance[k]! - v)).toBeLessThan(1e-4 * v + 1e-9);
+        let sg = 0;
+        let sgx = 0;
+        const g = new Float64Array(rows);
+        for (let r = 0; r < rows; r++) {
+          const pre = (x[r * c + k]! - m) * rstd * gamma[k]! + beta[k]!;
+          const want = cap === null ? pre : Math.min(Math.max(pre, 0), cap);
+          expect(Math.abs(y[r * c + k]! - want)).toBeLessThan(1e-3 * (1 + Math.abs(want)));
+          g[r] = cap === null || (want > 0 && want < cap) ? dz[r * c + k]! : 0;
+          sg += g[r]!;
+          sgx += g[r]! * (x[r * c + k]! - m);
+        }
+        const dGamma = sgx * rstd;
+        expect(Math.abs(grads.dGamma[k]! - dGamma)).toBeLessThan(1e-3 * (1 + Math.abs(dGamma)));
+        expect(Math.abs(grads.dBeta[k]! - sg)).toBeLessThan(1e-3 * (1 + Math.abs(sg)));
+        for (let r = 0; r < rows; r++) {
+          const want = gamma[k]! * rstd * (g[r]! - sg / rows - ((x[r * c + k]! - m) * rstd * dGamma) / rows);
+          expect(Math.abs(dx[r * c + k]! - want)).toBeLessThan(2e-3 * (1 + Math.abs(want)));
+        }
+      }
+      // Some outputs are cut at 0 and, with ReLU6, some at 6: the masks are exercised.
+      if (cap !== null) expect(y.some((v) => v === 0)).toBe(true);
+      if (cap === 6) expect(y.some((v) => v === 6)).toBe(true);
     });
   }
 

@@ -15,9 +15,9 @@ interface Exports {
   depthwiseFilter(...args: number[]): void;
   convFilter(...args: number[]): void;
   pointwiseFilter(x: number, dy: number, rows: number, ci: number, co: number, block: number, acc: number, acc64: number): void;
-  channelMoment(x: number, rows: number, c: number, shift: number, pow: number, acc: number, out: number): void;
-  channelDySums(dy: number, x: number, rows: number, c: number, mean: number, acc1: number, acc2: number, out1: number, out2: number): void;
-  channelAffine(u: number, v: number, rows: number, c: number, a: number, b: number, d: number, out: number): void;
+  channelMoments(x: number, rows: number, c: number, shift: number, acc1: number, acc2: number, out1: number, out2: number): void;
+  channelDySums(dy: number, x: number, rows: number, c: number, mean: number, acc1: number, acc2: number, out1: number, out2: number, y: number, cap: number): void;
+  channelAffine(u: number, v: number, rows: number, c: number, a: number, b: number, d: number, out: number, mode: number, y: number, cap: number): void;
   reluGrad(dy: number, y: number, n: number, cap: number, out: number): void;
 }
 
@@ -284,60 +284,55 @@ function withCount(sums: Float64Array, rows: number): Float64Array {
   return out;
 }
 
+/** channelAffine's modes: plain, dy masked by a ReLU's output first, output clamped to [0, cap]. */
+const AFFINE_PLAIN = 0;
+const AFFINE_MASK = 1;
+const AFFINE_CLAMP = 2;
+
 /**
  * Training-mode BatchNormalization of x viewed as [rows, c]: the batch mean and biased variance
- * per channel (two passes: the mean, then the centred squares; summed in float32 per 256 rows,
- * in float64 over blocks) and y = (x - mean) / sqrt(variance + eps) * gamma + beta into `y`.
- * Returns the statistics and 1 / sqrt(variance + eps). With `reduce` (a batch split across
- * threads, train/batch-sync.ts) the row counts and both passes' sums are totals over the threads.
+ * per channel (one pass over x for the sums and squares about each channel's first row, summed
+ * in float32 per 256 rows, in float64 over blocks) and y = (x - mean) / sqrt(variance + eps) *
+ * gamma + beta into `y`, or with `cap` a ReLU (cap Infinity) or ReLU6 (6) of it, in the same
+ * pass. Returns the statistics and 1 / sqrt(variance + eps). With `reduce` (a batch split across
+ * threads, train/batch-sync.ts) the row counts, sums and squares are totals over the threads.
  */
 export function batchNormForwardSimd(
   backend: KernelBackend | null, x: TensorInfo | Float32Array, c: number, gammaIn: TensorInfo | Float32Array, betaIn: TensorInfo | Float32Array, eps: number, y: TensorInfo | Float32Array,
-  reduce: BatchReduce = local,
+  reduce: BatchReduce = local, cap: number | null = null,
 ): { mean: Float32Array; variance: Float32Array; rstd: Float32Array } {
   const gamma = small(backend, gammaIn);
   const beta = small(backend, betaIn);
   return at(backend, (s) => {
-    const pacc = s.scratch(c * 4);
+    const pacc1 = s.scratch(c * 4);
+    const pacc2 = s.scratch(c * 4);
     const pshift = s.scratch(c * 4);
-    const pout = s.scratch(c * 8);
+    const po1 = s.scratch(c * 8);
+    const po2 = s.scratch(c * 8);
     const pa = s.scratch(c * 4);
     const pd = s.scratch(c * 4);
     const px = s.input(x);
     const py = s.output(y);
     const localRows = (x instanceof Float32Array ? x.length : x.shape.reduce((p, q) => p * q, 1)) / c;
-    s.f32(pshift, c).fill(0);
-    s.k.channelMoment(px, localRows, c, pshift, 1, pacc, pout);
-    let mean: Float32Array;
-    let variance: Float32Array;
-    if (reduce === local) {
-      const rows = localRows;
-      mean = Float32Array.from(s.f64(pout, c), (v) => v / rows);
-      s.f32(pshift, c).set(mean);
-      s.k.channelMoment(px, localRows, c, pshift, 2, pacc, pout);
-      variance = Float32Array.from(s.f64(pout, c), (v) => v / rows);
-    } else {
-      // Shared across threads in one exchange: each thread's sum and its squares about its own
-      // mean, combined as in the parallel variance formula (M2 = sum of M2_t + sum of n_t m_t^2 - N m^2).
-      const sum = Float64Array.from(s.f64(pout, c));
-      s.f32(pshift, c).set(Float32Array.from(sum, (v) => v / localRows));
-      const shift = Float64Array.from(s.f32(pshift, c));
-      s.k.channelMoment(px, localRows, c, pshift, 2, pacc, pout);
-      const m2 = s.f64(pout, c);
-      const mine = new Float64Array(3 * c + 1);
-      for (let i = 0; i < c; i++) {
-        // The kernel summed (x - k)^2 about k, m_t rounded to float32: about m_t itself that is n_t (m_t - k)^2 less.
-        const dm = sum[i]! / localRows - shift[i]!;
-        mine[i] = sum[i]!;
-        mine[c + i] = m2[i]! - localRows * dm * dm;
-        mine[2 * c + i] = (sum[i]! * sum[i]!) / localRows;
-      }
-      mine[3 * c] = localRows;
-      const all = reduce(mine);
-      const rows = all[3 * c]!;
-      mean = Float32Array.from(all.subarray(0, c), (v) => v / rows);
-      variance = Float32Array.from({ length: c }, (_, i) => Math.max(0, all[c + i]! + all[2 * c + i]! - (all[i]! * all[i]!) / rows) / rows);
+    // The shift: the first row, a sample of every channel (rows >= 1).
+    s.f32(pshift, c).set(s.f32(px, c));
+    const shift = Float64Array.from(s.f32(pshift, c));
+    s.k.channelMoments(px, localRows, c, pshift, pacc1, pacc2, po1, po2);
+    const s1 = s.f64(po1, c);
+    const s2 = s.f64(po2, c);
+    // This thread's sum of x and its centred sum of squares (M2), in float64.
+    const mine = new Float64Array(3 * c + 1);
+    for (let i = 0; i < c; i++) {
+      mine[i] = s1[i]! + localRows * shift[i]!;
+      mine[c + i] = Math.max(0, s2[i]! - (s1[i]! * s1[i]!) / localRows);
+      mine[2 * c + i] = (mine[i]! * mine[i]!) / localRows;
     }
+    mine[3 * c] = localRows;
+    // Across threads, the parallel variance formula: M2 = sum of M2_t + sum of n_t m_t^2 - N m^2.
+    const all = reduce === local ? mine : reduce(mine);
+    const rows = all[3 * c]!;
+    const mean = Float32Array.from(all.subarray(0, c), (v) => v / rows);
+    const variance = Float32Array.from({ length: c }, (_, i) => (reduce === local ? all[c + i]! : Math.max(0, all[c + i]! + all[2 * c + i]! - (all[i]! * all[i]!) / rows)) / rows);
     const rstd = Float32Array.from(variance, (v) => 1 / Math.sqrt(v + eps));
     const a = s.f32(pa, c);
     const d = s.f32(pd, c);
@@ -345,20 +340,21 @@ export function batchNormForwardSimd(
       a[i] = gamma[i]! * rstd[i]!;
       d[i] = beta[i]! - mean[i]! * a[i]!;
     }
-    s.k.channelAffine(px, 0, localRows, c, pa, pa, pd, py);
+    s.k.channelAffine(px, 0, localRows, c, pa, pa, pd, py, cap === null ? AFFINE_PLAIN : AFFINE_CLAMP, 0, cap ?? 0);
     return { mean, variance, rstd };
   });
 }
 
 /**
- * The gradient of batchNormForwardSimd: dgamma = rstd * sum(dy * (x - mean)), dbeta = sum(dy),
- * dx = gamma * rstd * (dy - dbeta / n - (x - mean) * rstd * dgamma / n) into `dx`; with `reduce`
+ * The gradient of batchNormForwardSimd: dgamma = rstd * sum(g * (x - mean)), dbeta = sum(g),
+ * dx = gamma * rstd * (g - dbeta / n - (x - mean) * rstd * dgamma / n) into `dx`, where g is dy,
+ * or with `act` (the forward's ReLU: its output y and cap) dy where 0 < y < cap; with `reduce`
  * the sums and n are totals over the threads of the batch.
  */
 export function batchNormBackwardSimd(
   backend: KernelBackend | null, dy: TensorInfo | Float32Array, x: TensorInfo | Float32Array, c: number,
   meanIn: TensorInfo | Float32Array, rstdIn: TensorInfo | Float32Array, gammaIn: TensorInfo | Float32Array, dx: TensorInfo | Float32Array,
-  reduce: BatchReduce = local,
+  reduce: BatchReduce = local, act: { y: TensorInfo | Float32Array; cap: number } | null = null,
 ): { dGamma: Float32Array; dBeta: Float32Array } {
   const mean = small(backend, meanIn);
   const rstd = small(backend, rstdIn);
@@ -377,7 +373,8 @@ export function batchNormBackwardSimd(
     const pdx = s.output(dx);
     const localRows = (x instanceof Float32Array ? x.length : x.shape.reduce((p, q) => p * q, 1)) / c;
     s.f32(pmean, c).set(mean);
-    s.k.channelDySums(pdy, px, localRows, c, pmean, pacc1, pacc2, po1, po2);
+    const pyAct = act ? s.input(act.y) : 0;
+    s.k.channelDySums(pdy, px, localRows, c, pmean, pacc1, pacc2, po1, po2, pyAct, act?.cap ?? 0);
     const both = new Float64Array(2 * c + 1);
     both.set(s.f64(po1, c));
     both.set(s.f64(po2, c), c);
@@ -398,7 +395,7 @@ export function batchNormBackwardSimd(
       // a dy + b (x - mean) + e, with the constant terms folded: e - b mean.
       d[i] = (a[i]! * -sumDy[i]!) / rows - b[i]! * mean[i]!;
     }
-    s.k.channelAffine(pdy, px, localRows, c, pa, pb, pd, pdx);
+    s.k.channelAffine(pdy, px, localRows, c, pa, pb, pd, pdx, act ? AFFINE_MASK : AFFINE_PLAIN, pyAct, act?.cap ?? 0);
     return { dGamma, dBeta };
   });
 }
