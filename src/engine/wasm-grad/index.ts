@@ -1,8 +1,8 @@
 /**
  * Kernels the TF.js wasm backend lacks for training conv nets (4.22: the filter gradient of
  * Conv2D, both gradients of DepthwiseConv2dNative), and some it runs slowly (the input gradient
- * of Conv2D; Sum and Mean over all but the channel axis; Identity, which copies), composed from
- * ops wasm runs fast.
+ * of Conv2D; Sum and Mean over all but the channel axis; Identity, which copies; Slice, which
+ * copies a pixel at a time), composed from ops wasm runs fast.
  */
 import * as tf from '@tensorflow/tfjs';
 // Registers wasm's own kernels first, so the check below sees them.
@@ -17,6 +17,7 @@ import { batchNormGradConfig, batchNormTrainConfig, reluGradConfig } from './bat
 import { magnitudeMaskConfig } from './magnitude-mask';
 import { maskedUpdateConfig } from './masked-update';
 import { meanLeadingConfig, sumLeadingConfig } from './reduce-leading';
+import { sliceConfig } from './slice';
 
 /** Every kernel this folder can supply, for the 'wasm' backend. */
 export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
@@ -27,6 +28,7 @@ export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
   sumLeadingConfig,
   meanLeadingConfig,
   identityConfig,
+  sliceConfig,
   batchNormTrainConfig,
   batchNormGradConfig,
   reluGradConfig,
@@ -35,7 +37,7 @@ export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
 ];
 
 /** Kernels wasm has but that ours outrun: registered in place of wasm's. */
-const REPLACES: readonly string[] = [tf.Conv2DBackpropInput, tf.Sum, tf.Mean, tf.Identity];
+const REPLACES: readonly string[] = [tf.Conv2DBackpropInput, tf.Sum, tf.Mean, tf.Identity, tf.Slice];
 
 /**
  * Registers each kernel of WASM_TRAINING_KERNELS that wasm does not already have (a later TF.js

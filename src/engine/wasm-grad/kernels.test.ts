@@ -153,6 +153,7 @@ describe('registerWasmTrainingKernels', () => {
       tf.Sum,
       tf.Mean,
       tf.Identity,
+      tf.Slice,
       // The studio's own SIMD kernels (batch-norm.ts), under names of their own.
       BATCH_NORM_TRAIN,
       BATCH_NORM_GRAD,
@@ -177,6 +178,44 @@ describe('registerWasmTrainingKernels', () => {
     expect(Array.from(z.dataSync())).toEqual([2, 3, 4, 5]);
     tf.dispose([y, z]);
     expect(buffers()).toBe(before - 1);
+  });
+});
+
+describe('Slice on wasm (ours, in place of wasm\'s)', () => {
+  // [shape, begin, size]: a pad gradient's crop, whole trailing axes, a middle run, the whole, empty, rank 1 and 5, size -1.
+  const CASES: [number[], number[], number[]][] = [
+    [[2, 7, 6, 5], [0, 1, 1, 0], [2, 5, 4, 5]],
+    [[3, 4, 5, 6], [1, 0, 0, 0], [2, 4, 5, 6]],
+    [[3, 4, 5, 6], [0, 1, 2, 3], [3, 2, 2, 2]],
+    [[3, 4, 5, 6], [0, 0, 0, 0], [3, 4, 5, 6]],
+    [[3, 4, 5, 6], [1, 1, 1, 1], [0, 2, 2, 2]],
+    [[11], [3], [5]],
+    [[2, 3, 2, 3, 4], [1, 0, 1, 1, 0], [1, 3, 1, 2, 4]],
+    [[4, 6], [1, 2], [-1, 3]],
+  ];
+  it.each(CASES.map((c) => [JSON.stringify(c), c] as const))('%s matches cpu in float32, int32 and bool', async (_, [shape, begin, sz]) => {
+    const n = shape.reduce((p, q) => p * q, 1);
+    for (const dtype of ['float32', 'int32', 'bool'] as const) {
+      const values = Array.from({ length: n }, (_, i) => (dtype === 'bool' ? i % 3 === 0 : dtype === 'int32' ? i - 7 : i * 0.5 - 3));
+      const run = () => {
+        const x = tf.tensor(values as number[], shape, dtype);
+        const y = tf.slice(x, begin, sz);
+        const out = { shape: y.shape, values: Array.from(y.dataSync()) };
+        tf.dispose([x, y]);
+        return out;
+      };
+      const mine = run();
+      await tf.setBackend('cpu');
+      const theirs = run();
+      await tf.setBackend('wasm');
+      expect(mine, dtype).toEqual(theirs);
+    }
+  });
+
+  it('takes a string tensor to wasm\'s own kernel', () => {
+    const y = tf.slice(tf.tensor(['a', 'b', 'c', 'd'], [2, 2]), [1, 0], [1, 2]);
+    expect(y.arraySync()).toEqual([['c', 'd']]);
+    y.dispose();
   });
 });
 
