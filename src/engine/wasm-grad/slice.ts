@@ -53,7 +53,7 @@ export const sliceConfig: KernelConfig = {
     const x = args.inputs['x'] as TensorInfo;
     if (x.dtype === 'string' && wasmSlice) return (wasmSlice as KernelFunc)(args);
     const a = args.attrs as NamedAttrMap;
-    const [begin, size] = tf.slice_util.parseSliceParams(x as tf.Tensor, a['begin'] as number[], a['size'] as number[]);
+    const [begin, size] = tf.slice_util.parseSliceParams(x as tf.Tensor, a['begin'] as number[], a['size'] as number[]) as [number[], number[]];
     const heap = args.backend as unknown as Heap;
     const out = heap.makeOutput(size, x.dtype);
     copySlice(heap.typedArrayFromHeap(x), x.shape, begin, size, heap.typedArrayFromHeap(out));
