@@ -20,7 +20,7 @@ import { readModelFolder } from '../src/node/files';
 import { setupNodeBackend } from '../src/node/backend';
 import { runInBrowser } from './bench/browser-run';
 import { nodeRows } from './bench/node-rows';
-import { BENCH_MODELS, skippedRow, type BenchRow, type Budget } from './bench/rows';
+import { BENCH_MODELS, benchModelFile, skippedRow, type BenchRow, type Budget } from './bench/rows';
 import { ratioLines, ratios, searchLines, tableLines, threadLines } from './bench/report';
 import { searchThroughput } from './bench/search-throughput';
 import { trainThreadsStep, type TrainThreads } from './bench/train-threads';
@@ -80,7 +80,7 @@ const search: { model: string; width: number; secondsPerEvaluation: number }[] =
 if (pick(['wasm']).length > 0 && tf.getBackend() === 'wasm') {
   for (const m of BENCH_MODELS) {
     try {
-      const t = await searchThroughput(await readModelFolder(join(root, 'public', m.path)), 'wasm');
+      const t = await searchThroughput(await readModelFolder(join(root, benchModelFile(m))), 'wasm');
       search.push({ model: m.name, ...t });
       log(`node wasm ${m.name}: search, ${t.width} evaluations side by side, ${t.secondsPerEvaluation.toFixed(2)} s each`);
     } catch (e) {
@@ -94,7 +94,7 @@ const threaded: { model: string; batch: number; result: TrainThreads }[] = [];
 if (pick(['wasm']).length > 0 && tf.getBackend() === 'wasm' && availableParallelism() > 1) {
   for (const m of BENCH_MODELS) {
     try {
-      const r = await trainThreadsStep(await readModelFolder(join(root, 'public', m.path)), m.batch, Math.min(availableParallelism(), 8), STEPS, BUDGET.stepBudgetMs);
+      const r = await trainThreadsStep(await readModelFolder(join(root, benchModelFile(m))), m.batch, Math.min(availableParallelism(), 8), STEPS, BUDGET.stepBudgetMs);
       threaded.push({ model: m.name, batch: m.batch, result: r });
       log(`node wasm ${m.name}: step on ${r.threads} training threads ${r.splitMs.toFixed(0)} ms, on one ${r.oneMs.toFixed(0)} ms (${r.speedup.toFixed(2)}x, median of ${r.steps} pairs)`);
     } catch (e) {

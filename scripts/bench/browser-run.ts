@@ -1,13 +1,33 @@
 /**
  * The browser half of `npm run bench`: serves scripts/bench/browser/ with Vite's dev server
- * (public/ as its static root, so the page fetches the same model files the app ships; the
- * production build never sees the page) and drives the system Chromium through it.
+ * (public/ as its static root, so the page fetches the same model files the app ships, and the
+ * model fixtures under /fixtures/; the production build never sees the page) and drives the system Chromium through it.
  */
-import { join } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
 import { chromium } from '@playwright/test';
 import { createServer } from 'vite';
 import type { BackendResult } from './browser/page';
-import type { Budget } from './rows';
+import { BENCH_FIXTURES_DIR, type Budget } from './rows';
+
+const TYPES: Record<string, string> = { json: 'application/json', bin: 'application/octet-stream' };
+
+/** Serves the repository's model fixtures under /fixtures/ as plain files (public/ is the static root). */
+function fixtures(root: string) {
+  const dir = resolve(root, BENCH_FIXTURES_DIR);
+  return {
+    name: 'bench-fixtures',
+    configureServer(server: { middlewares: { use(path: string, fn: (req: { url?: string }, res: { setHeader(k: string, v: string): void; end(b: Buffer): void }, next: () => void) => void): void } }) {
+      server.middlewares.use('/fixtures', (req, res, next) => {
+        const file = resolve(dir, `.${decodeURIComponent((req.url ?? '').split('?')[0]!)}`);
+        if (!file.startsWith(dir + sep) || !existsSync(file) || !statSync(file).isFile()) return next();
+        res.setHeader('Content-Type', TYPES[file.split('.').pop() ?? ''] ?? 'application/octet-stream');
+        res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+        res.end(readFileSync(file));
+      });
+    },
+  };
+}
 
 /** The same flags as the e2e tests; WebGPU needs --enable-unsafe-webgpu on Linux (SwiftShader). */
 const CHROME_ARGS = ['--headless=new', '--no-sandbox', '--enable-unsafe-webgpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -30,6 +50,7 @@ export async function runInBrowser(root: string, backends: string[], budget: Bud
     // Its own cache, so it never races the app's dev server over node_modules/.vite.
     cacheDir: join(root, 'node_modules/.vite-bench'),
     logLevel: 'warn',
+    plugins: [fixtures(root)],
     worker: { format: 'es' },
     // Everything the worker imports is pre-bundled up front: a dependency found mid-run would reload the page.
     optimizeDeps: { entries: ['index.html', 'bench.worker.ts'], include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-backend-wasm', 'comlink'] },

@@ -39,19 +39,36 @@ export interface BenchRow {
   note: string | null;
 }
 
-/** A bench model: its model.json path under public/ and the batch it trains at. */
+/**
+ * A bench model: its model.json path as the page fetches it (public/ is served at the root, the
+ * checked-in fixtures of src/engine/export/fixtures/ under fixtures/; benchModelFile gives the
+ * file in the repository) and the batch it trains at.
+ */
 export interface BenchModel {
   name: string;
   path: string;
   batch: number;
   /** The model's name for scripts/bench/torch_bench.py. */
-  torch: 'demo' | 'mobilenet';
+  torch: 'demo' | 'mobilenet' | 'tm';
 }
 
-/** The demo CNN first: its step time decides whether the larger model is worth timing. */
+/** The fixtures folder the page serves under /fixtures/, relative to the repository. */
+export const BENCH_FIXTURES_DIR = 'src/engine/export/fixtures';
+
+/** The model's model.json relative to the repository root. */
+export function benchModelFile(m: BenchModel): string {
+  return m.path.startsWith('fixtures/') ? `${BENCH_FIXTURES_DIR}/${m.path.slice('fixtures/'.length)}` : `public/${m.path}`;
+}
+
+/**
+ * The demo CNN first: its step time decides whether the larger models are worth timing. The
+ * Teachable Machine export (MobileNetV2 0.35 under a dense head, ReLU6 layers, ZeroPadding2D before
+ * each strided depthwise conv) is the kind of model most users bring.
+ */
 export const BENCH_MODELS: BenchModel[] = [
   { name: 'demo CNN (CIFAR-10)', path: 'demo/cifar10/model/model.json', batch: 32, torch: 'demo' },
   { name: 'MobileNet v1 0.25', path: 'models/mobilenet_v1_0.25_224/model.json', batch: 32, torch: 'mobilenet' },
+  { name: 'Teachable Machine', path: 'fixtures/teachable-machine-waste/model.json', batch: 32, torch: 'tm' },
 ];
 
 /** How long a backend may take. */

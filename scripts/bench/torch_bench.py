@@ -1,6 +1,6 @@
 """PyTorch CPU times of the bench's work, for `npm run bench` (Debian python3-torch).
 
-Usage: python3 torch_bench.py MODEL BATCH STEPS, MODEL = demo | mobilenet.
+Usage: python3 torch_bench.py MODEL BATCH STEPS, MODEL = demo | mobilenet | tm.
 Prints one JSON line: {"stepMs": ..., "fitnessSeconds": ..., "forwardMs": ..., "peakRssMB": ...}.
 
 Step = teacher forward (no grad) + student forward/backward on the tempered KL + SGD momentum
@@ -44,9 +44,55 @@ def mobilenet_v1(alpha=0.25, classes=1000):
     return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Conv2d(c, classes, 1), nn.Flatten())
 
 
+class PadConv(nn.Module):
+    """Keras' ZeroPadding2D(((0, 1), (0, 1))) before a stride-2 'valid' conv, as in its MobileNetV2."""
+
+    def __init__(self, conv):
+        super().__init__()
+        self.conv = conv
+
+    def forward(self, x):
+        return self.conv(F.pad(x, (0, 1, 0, 1)))
+
+
+class InvertedResidual(nn.Module):
+    def __init__(self, cin, cout, stride, expand):
+        super().__init__()
+        mid = cin * expand
+        layers = [] if expand == 1 else [nn.Conv2d(cin, mid, 1, bias=False), nn.BatchNorm2d(mid, eps=1e-3), nn.ReLU6()]
+        dw = nn.Conv2d(mid, mid, 3, stride, 1 if stride == 1 else 0, groups=mid, bias=False)
+        layers += [dw if stride == 1 else PadConv(dw), nn.BatchNorm2d(mid, eps=1e-3), nn.ReLU6()]
+        layers += [nn.Conv2d(mid, cout, 1, bias=False), nn.BatchNorm2d(cout, eps=1e-3)]
+        self.body = nn.Sequential(*layers)
+        self.residual = stride == 1 and cin == cout
+
+    def forward(self, x):
+        y = self.body(x)
+        return x + y if self.residual else y
+
+
+def teachable_machine(classes=12):
+    """The Teachable Machine export of src/engine/export/fixtures/teachable-machine-waste: Keras'
+    MobileNetV2 at alpha 0.35 (channels rounded to multiples of 8, last conv 1280), global average
+    pooling, Dense(100, relu), Dense(classes) without bias."""
+
+    stages = [(1, 8, 1, 1), (6, 8, 2, 2), (6, 16, 3, 2), (6, 24, 4, 2), (6, 32, 3, 1), (6, 56, 3, 2), (6, 112, 1, 1)]
+    layers = [PadConv(nn.Conv2d(3, 16, 3, 2, 0, bias=False)), nn.BatchNorm2d(16, eps=1e-3), nn.ReLU6()]
+    c = 16
+    for t, out, n, s in stages:
+        for i in range(n):
+            layers.append(InvertedResidual(c, out, s if i == 0 else 1, t))
+            c = out
+    layers += [nn.Conv2d(c, 1280, 1, bias=False), nn.BatchNorm2d(1280, eps=1e-3), nn.ReLU6(), nn.AdaptiveAvgPool2d(1), nn.Flatten()]
+    layers += [nn.Linear(1280, 100), nn.ReLU(), nn.Linear(100, classes, bias=False)]
+    return nn.Sequential(*layers)
+
+
 def build(name):
     if name == "demo":
         return DemoCnn, (3, 32, 32)
+    if name == "tm":
+        return teachable_machine, (3, 224, 224)
     return mobilenet_v1, (3, 224, 224)
 
 

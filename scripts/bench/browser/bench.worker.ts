@@ -21,7 +21,7 @@ const api = {
 
   /** Every bench model on the started backend, each row sent to `onRow` as soon as it is done. */
   async measure(budget: Budget, log: (line: string) => void, onRow: (row: BenchRow) => void): Promise<void> {
-    // public/ is served at the site root.
+    // public/ is served at the site root, the model fixtures under /fixtures/ (browser-run.ts).
     const load = (m: { path: string }) => fetchModelFiles(new URL(`/${m.path}`, self.location.href));
     await benchBackend('chromium', load, budget, log, onRow, bench);
   },
