@@ -277,13 +277,6 @@ export type BatchReduce = (values: Float64Array) => Float64Array;
 
 const local: BatchReduce = (v) => v;
 
-function withCount(sums: Float64Array, rows: number): Float64Array {
-  const out = new Float64Array(sums.length + 1);
-  out.set(sums);
-  out[sums.length] = rows;
-  return out;
-}
-
 /** channelAffine's modes: plain, dy masked by a ReLU's output first, output clamped to [0, cap]. */
 const AFFINE_PLAIN = 0;
 const AFFINE_MASK = 1;
