@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import { installLeanTraining } from '../train/lean-training';
 import type { BnInternals } from './bn-internals';
 import { leafLayers } from './kernels';
-import { reluAfter, type ReluKind } from './relu-after';
+import { installReluPassThrough, markReluApplied, passesReluThrough, reluAfter, reluApplied, type ReluKind } from './relu-after';
 
 interface ConvLayer {
   kernel?: tf.LayerVariable;
@@ -34,16 +34,8 @@ interface ConvLayer {
 /** Conv outputs that already carry their BN: the BN layer passes these through. */
 const folded = new WeakSet<tf.Tensor>();
 
-/** Conv outputs that already carry the activation after their BN: that activation layer passes these through. */
-const activated = new WeakSet<tf.Tensor>();
-
 /** BN layers whose call is the one installed here (another hook replacing it turns the fold off). */
 const foldedCall = new WeakMap<object, BnInternals['call']>();
-
-type LayerCall = (inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) => tf.Tensor | tf.Tensor[];
-
-/** Activation layers whose call is the one installed here, likewise. */
-const activationCall = new WeakMap<object, LayerCall>();
 
 const installed = new WeakSet<object>();
 
@@ -104,30 +96,22 @@ export function installBnFolding(model: tf.LayersModel): void {
     const bnCall: BnInternals['call'] = (inputs, kwargs) => {
       const x = Array.isArray(inputs) ? inputs[0]! : inputs;
       if (kwargs?.['training'] || !folded.has(x)) return ownBn(inputs, kwargs);
-      // A fresh handle on the same data (TF.js's Identity shares the buffer), still activated if x was.
+      // A fresh handle on the same data (TF.js's Identity shares the buffer), still marked through its ReLU if x was.
       const y = tf.clone(x);
-      if (activated.has(x)) activated.add(y);
+      if (reluApplied(x)) markReluApplied(y);
       return y;
     };
     bn.call = bnCall;
     foldedCall.set(bn, bnCall);
     const relu = reluAfter(next);
-    if (relu && !activationCall.has(relu.layer)) {
-      const actLayer = relu.layer as unknown as { call: LayerCall };
-      const ownAct = actLayer.call.bind(actLayer);
-      actLayer.call = (inputs, kwargs) => {
-        const x = Array.isArray(inputs) ? inputs[0]! : inputs;
-        return activated.has(x) ? tf.clone(x) : ownAct(inputs, kwargs);
-      };
-      activationCall.set(relu.layer, actLayer.call);
-    }
+    if (relu) installReluPassThrough(relu.layer);
     conv.call = (inputs, kwargs) => {
       const x = (Array.isArray(inputs) ? inputs[0]! : inputs) as tf.Tensor4D;
       if (kwargs?.['training'] || bn.call !== foldedCall.get(bn) || x.rank !== 4) return ownConv(inputs, kwargs);
-      const fuse = relu && (relu.layer as unknown as { call: LayerCall }).call === activationCall.get(relu.layer) ? relu.activation : undefined;
+      const fuse = relu && passesReluThrough(relu.layer) ? relu.activation : undefined;
       const y = foldedConv(layer, conv, bn, x, fuse);
       folded.add(y);
-      if (fuse) activated.add(y);
+      if (fuse) markReluApplied(y);
       return y;
     };
   }

@@ -18,7 +18,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BnInternals } from '../model/bn-internals';
 import { leafLayers } from '../model/kernels';
-import { reluAfter, type ReluKind } from '../model/relu-after';
+import { installReluPassThrough, markReluApplied, reluAfter, type ReluKind } from '../model/relu-after';
 import { activeBatchSync } from './batch-sync';
 import { batchNormGradWasm, batchNormKernelsActive, batchNormTrainWasm, reluGradWasm } from '../wasm-grad/batch-norm';
 import { simdAvailable, simdBatchNormApplies } from '../wasm-grad/simd/simd-kernels';
@@ -110,11 +110,6 @@ export function reluTraining(x: tf.Tensor, cap: number | null): tf.Tensor {
 
 const patched = new WeakSet<object>();
 
-/** BN outputs that already carry the ReLU after them (batchNormTraining with an activation): that ReLU's layer passes them through. */
-const reluApplied = new WeakSet<tf.Tensor>();
-
-type LayerCall = (inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) => tf.Tensor | tf.Tensor[];
-
 /** True when a BN layer normalises over every axis but the last (NHWC and dense layers). */
 function lastAxis(layer: BnInternals, rank: number): boolean {
   return layer.axis === -1 || layer.axis === rank - 1;
@@ -124,7 +119,7 @@ function patchBatchNorm(layer: tf.layers.Layer): void {
   const bn = layer as unknown as BnInternals;
   const own = bn.call.bind(bn);
   const relu = reluAfter(layer);
-  if (relu) passThroughApplied(relu.layer);
+  if (relu) installReluPassThrough(relu.layer);
   bn.call = (inputs, kwargs) => {
     const x = Array.isArray(inputs) ? inputs[0]! : inputs;
     if (!kwargs?.['training'] || !lastAxis(bn, x.rank)) return own(inputs, kwargs);
@@ -139,7 +134,7 @@ function patchBatchNorm(layer: tf.layers.Layer): void {
         mean = m;
         variance = v;
       }, fuse);
-      if (fuse) reluApplied.add(y);
+      if (fuse) markReluApplied(y);
       // The same moving-average update as the layer's own training call.
       const decay = 1 - bn.momentum;
       for (const [variable, value] of [[bn.movingMean, mean!], [bn.movingVariance, variance!]] as const) {
@@ -151,26 +146,6 @@ function patchBatchNorm(layer: tf.layers.Layer): void {
       tf.dispose([mean!, variance!]);
       return y;
     });
-  };
-}
-
-/**
- * A fresh handle on x's data whose gradient is dy as it is, and which saves nothing: a clone's
- * gradient is a cast, which on wasm copies every activation gradient; a reshape keeps its input
- * for its gradient, an activation more alive until the backward pass.
- */
-const passThrough = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const x = args[0] as tf.Tensor;
-  return { value: tf.reshape(x, x.shape), gradFunc: (dy: tf.Tensor) => tf.reshape(dy, dy.shape) };
-});
-
-/** The ReLU layer after a BN: a tensor the BN already passed through it comes out as it is (passThrough). */
-function passThroughApplied(layer: tf.layers.Layer): void {
-  const holder = layer as unknown as { call: LayerCall };
-  const own = holder.call.bind(layer);
-  holder.call = (inputs, kwargs) => {
-    const x = Array.isArray(inputs) ? inputs[0]! : inputs;
-    return reluApplied.has(x) ? passThrough(x) : own(inputs, kwargs);
   };
 }
 

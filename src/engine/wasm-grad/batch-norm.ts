@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelBackend, KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
+import type { ReluKind } from '../model/relu-after';
 import { activeBatchSync } from '../train/batch-sync';
 import { batchNormBackwardSimd, batchNormForwardSimd, reluGradSimd, type BatchReduce, type WasmHeap } from './simd/simd-kernels';
 
@@ -24,8 +25,8 @@ function channels(x: TensorInfo): number {
   return x.shape[x.shape.length - 1]!;
 }
 
-/** A ReLU run inside the BN kernels: none, ReLU or ReLU6 (the attr `activation`). */
-export type BnActivation = 'none' | 'relu' | 'relu6';
+/** A ReLU run inside the BN kernels, or none (the attr `activation`). */
+export type BnActivation = 'none' | ReluKind;
 
 /** The clamp of `activation`, null for none. */
 function capOf(activation: unknown): number | null {
