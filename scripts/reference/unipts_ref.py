@@ -2,14 +2,17 @@
 """Independent reference for the studio's quality cases: UniPTS as docs/method.md describes it,
 written in PyTorch from the method text (no code shared with the studio).
 
-It reads the same files the studio's CLI reads: a TF.js layers model (model.json + shards) and
-folders of images (class sub-folders named by class index). Roles are kept apart: calibration
+It reads the same files the studio's CLI reads: a TF.js layers model (model.json + shards) or an
+ONNX file (--model ending in .onnx: read with the onnx package, interpreted node by node in torch,
+with the studio's suggested 'imagenet' preprocessing) and folders of images (class sub-folders
+named by class index, loaded with the model's channel count). Roles are kept apart: calibration
 images train and drive the search and BN re-estimation, validation images choose the checkpoint
 and the one-shot fallback, test images are scored once at the end and choose nothing.
 
 Usage (Debian's python3-torch is /usr/bin/python3):
   /usr/bin/python3 scripts/reference/unipts_ref.py --model public/demo/cifar10/model/model.json \
       --calib DIR --val DIR --test DIR --sparsity 0.9 [--pattern 2:4] --lr 0.01 --seeds 1 2 3
+  (--model assets/resnet-cifar10-onnx/resnet32.onnx for an ONNX model)
 Prints one JSON object (per seed and mean/spread) on stdout.
 """
 import argparse
@@ -17,6 +20,7 @@ import json
 import math
 import os
 import random
+import re
 import statistics
 import sys
 import time
@@ -49,25 +53,59 @@ def load_tfjs(path):
     return layers, weights, (mj.get("userDefinedMetadata") or {}).get("preprocess", "symmetric")
 
 
-def same_pad(x, k, s, d=1):
-    """TensorFlow's 'same' padding (the extra pixel goes bottom/right)."""
+def same_amounts(x, k, s, d=1):
+    """TensorFlow's 'same' padding of an NCHW tensor as F.pad amounts [left, right, top, bottom]
+    (the extra pixel goes bottom/right)."""
     h, w = x.shape[2], x.shape[3]
     def amount(n, kk, ss):
         out = math.ceil(n / ss)
         return max((out - 1) * ss + (kk - 1) * d + 1 - n, 0)
     ph, pw = amount(h, k[0], s[0]), amount(w, k[1], s[1])
-    return F.pad(x, [pw // 2, pw - pw // 2, ph // 2, ph - ph // 2])
+    return [pw // 2, pw - pw // 2, ph // 2, ph - ph // 2]
 
 
-class Net(torch.nn.Module):
+def same_pad(x, k, s, d=1):
+    """TensorFlow's 'same' padding (the extra pixel goes bottom/right)."""
+    return F.pad(x, same_amounts(x, k, s, d))
+
+
+def tf_pool(x, how, k, s, padding):
+    """TensorFlow max ("max") or average ("avg") pooling of an NCHW tensor; 'same' padding is left
+    out of both the max and the mean."""
+    if padding == "same":
+        p = same_amounts(x, k, s)
+        if how == "max":
+            return F.max_pool2d(F.pad(x, p, value=-math.inf), k, s)
+        covered = F.avg_pool2d(F.pad(torch.ones_like(x[:1, :1]), p), k, s)
+        return F.avg_pool2d(F.pad(x, p), k, s) / covered
+    return F.max_pool2d(x, k, s) if how == "max" else F.avg_pool2d(x, k, s)
+
+
+class Prunable(torch.nn.Module):
+    """What the method needs of a network: parameters by key, the prunable ones listed as
+    (model's name, parameter key, kind) with input channels on dim 1, BN layers by key, and masks
+    applied in the forward pass."""
+
+    def __init__(self):
+        super().__init__()
+        self.params_ = torch.nn.ParameterDict()
+        self.bns = {}
+        self.prunable = []
+        self.masks = {}
+
+    def kernel(self, key):
+        w = self.params_[key]
+        m = self.masks.get(key)
+        # Straight-through: forward w * mask, gradient of w * mask passed to all of w.
+        return w if m is None else w - (w * (1 - m)).detach()
+
+
+class Net(Prunable):
     """The chain as PyTorch ops; prunable kernels kept in PyTorch layout with their TF names."""
 
     def __init__(self, layers, weights):
         super().__init__()
         self.ops = []
-        self.params_ = torch.nn.ParameterDict()
-        self.bns = {}
-        self.prunable = []  # (tf name, parameter key, kind)
         for l in layers:
             c, cfg, name = l["class_name"], l["config"], l["config"]["name"]
             key = name.replace("/", "_")
@@ -109,6 +147,9 @@ class Net(torch.nn.Module):
                 self.ops.append(("act", act))
             elif c == "GlobalAveragePooling2D":
                 self.ops.append(("gap",))
+            elif c in ("MaxPooling2D", "AveragePooling2D"):
+                k = tuple(cfg["pool_size"])
+                self.ops.append(("pool", "max" if c == "MaxPooling2D" else "avg", k, tuple(cfg.get("strides") or k), cfg["padding"]))
             elif c == "ZeroPadding2D":
                 p = cfg["padding"]
                 self.ops.append(("zpad", p))
@@ -116,13 +157,6 @@ class Net(torch.nn.Module):
                 self.ops.append(("flatten",) if c != "Dropout" else ("noop",))
             else:
                 raise SystemExit(f"reference: layer class {c} ({name}) is not supported")
-        self.masks = {}
-
-    def kernel(self, key):
-        w = self.params_[key]
-        m = self.masks.get(key)
-        # Straight-through: forward w * mask, gradient of w * mask passed to all of w.
-        return w if m is None else w - (w * (1 - m)).detach()
 
     def forward(self, x):  # x: NHWC preprocessed
         x = x.permute(0, 3, 1, 2)
@@ -144,11 +178,13 @@ class Net(torch.nn.Module):
                 x = activation(x, op[1])
             elif kind == "gap":
                 x = x.mean(dim=(2, 3))
+            elif kind == "pool":
+                x = tf_pool(x, *op[1:])
             elif kind == "zpad":
                 (t, b), (l, r) = op[1] if isinstance(op[1][0], list) else ((op[1][0], op[1][0]), (op[1][1], op[1][1]))
                 x = F.pad(x, [l, r, t, b])
-            elif kind == "flatten":
-                x = x.reshape(x.shape[0], -1)
+            elif kind == "flatten":  # in TF's NHWC order
+                x = (x.permute(0, 2, 3, 1) if x.dim() == 4 else x).reshape(x.shape[0], -1)
         return x
 
 
@@ -160,6 +196,205 @@ def activation(x, act):
     if act in ("linear", "softmax"):  # logits: the softmax head is stripped
         return x
     raise SystemExit(f"reference: activation {act} is not supported")
+
+
+# ONNX ops as torch functions of (attributes, *inputs); a missing optional input is None.
+
+def onnx_conv(a, x, w, b=None):
+    if w.dim() != 4 or a.get("auto_pad", "NOTSET") not in ("NOTSET", "VALID"):
+        raise SystemExit("reference: only 2-D ONNX Conv with explicit pads is supported")
+    t, l, bo, r = a.get("pads", [0, 0, 0, 0])
+    if (t, l) != (bo, r):
+        x, t, l = F.pad(x, [l, r, t, bo]), 0, 0
+    return F.conv2d(x, w, b, a.get("strides", 1), (t, l), a.get("dilations", 1), a.get("group", 1))
+
+
+def onnx_pool(how):
+    def pool(a, x):
+        t, l, b, r = a.get("pads", [0, 0, 0, 0])
+        if (t, l) != (b, r) or a.get("auto_pad", "NOTSET") not in ("NOTSET", "VALID"):
+            raise SystemExit("reference: ONNX pooling with uneven or automatic pads is not supported")
+        k, s, ceil = a["kernel_shape"], a.get("strides", 1), bool(a.get("ceil_mode", 0))
+        if how == "max":
+            return F.max_pool2d(x, k, s, (t, l), a.get("dilations", 1), ceil)
+        return F.avg_pool2d(x, k, s, (t, l), ceil, bool(a.get("count_include_pad", 0)))
+    return pool
+
+
+def onnx_gemm(a, x, w, c=None):
+    x = x.t() if a.get("transA", 0) else x
+    y = a.get("alpha", 1.0) * (x @ (w.t() if a.get("transB", 0) else w))
+    return y if c is None else y + a.get("beta", 1.0) * c
+
+
+def onnx_div(a, x, y):
+    integral = not (x.is_floating_point() or y.is_floating_point())
+    return torch.div(x, y, rounding_mode="trunc") if integral else x / y
+
+
+def onnx_clip(a, x, lo=None, hi=None):
+    lo = lo.item() if lo is not None else a.get("min")
+    hi = hi.item() if hi is not None else a.get("max")
+    return torch.clamp(x, lo, hi)
+
+
+def onnx_slice(a, x, starts, ends, axes=None, steps=None):
+    starts, ends = starts.tolist(), ends.tolist()
+    axes = list(range(len(starts))) if axes is None else axes.tolist()
+    steps = [1] * len(starts) if steps is None else steps.tolist()
+    for ax, start, end, step in zip(axes, starts, ends, steps):
+        # ONNX clamps starts and ends the way Python's slices do.
+        x = x.index_select(ax, torch.arange(*slice(start, end, step).indices(x.shape[ax])))
+    return x
+
+
+def onnx_pad(a, x, pads=None, value=None):
+    pads = pads.tolist() if pads is not None else a["pads"]
+    value = value.item() if value is not None else a.get("value", 0.0)
+    n = len(pads) // 2
+    amounts = [p for i in reversed(range(n)) for p in (pads[i], pads[n + i])]  # F.pad: last axis first
+    while amounts[-2:] == [0, 0]:
+        amounts = amounts[:-2]
+    mode = {"constant": "constant", "reflect": "reflect", "edge": "replicate"}[a.get("mode", "constant")]
+    return F.pad(x, amounts, mode, value) if mode == "constant" else F.pad(x, amounts, mode)
+
+
+def onnx_gather(a, x, idx):
+    ax = a.get("axis", 0) % x.dim()
+    i = idx.long() % x.shape[ax]
+    return x.index_select(ax, i.reshape(-1)).reshape(x.shape[:ax] + i.shape + x.shape[ax + 1:])
+
+
+def onnx_reshape(a, x, shape):
+    keep = not a.get("allowzero", 0)
+    return x.reshape([x.shape[i] if v == 0 and keep else v for i, v in enumerate(shape.tolist())])
+
+
+def onnx_unsqueeze(a, x, axes=None):
+    axes = axes.tolist() if axes is not None else a["axes"]
+    rank = x.dim() + len(axes)
+    for ax in sorted(v % rank for v in axes):
+        x = x.unsqueeze(ax)
+    return x
+
+
+def onnx_squeeze(a, x, axes=None):
+    axes = axes.tolist() if axes is not None else a.get("axes")
+    if axes is None:
+        return x.squeeze()
+    for ax in sorted((v % x.dim() for v in axes), reverse=True):
+        x = x.squeeze(ax)
+    return x
+
+
+def onnx_constant_of_shape(a, shape):
+    value = a.get("value", torch.zeros(1))
+    return torch.full(shape.tolist(), value.item(), dtype=value.dtype)
+
+
+ONNX_DTYPES = {1: torch.float32, 6: torch.int32, 7: torch.int64, 9: torch.bool, 11: torch.float64}
+
+ONNX_OPS = {
+    "Conv": onnx_conv,
+    "Relu": lambda a, x: F.relu(x),
+    "Add": lambda a, x, y: x + y,
+    "Sub": lambda a, x, y: x - y,
+    "Mul": lambda a, x, y: x * y,
+    "Div": onnx_div,
+    "Gemm": onnx_gemm,
+    "MatMul": lambda a, x, y: torch.matmul(x, y),
+    "AveragePool": onnx_pool("avg"),
+    "MaxPool": onnx_pool("max"),
+    "GlobalAveragePool": lambda a, x: x.mean(dim=tuple(range(2, x.dim())), keepdim=True),
+    "Flatten": lambda a, x: x.reshape(math.prod(x.shape[:a.get("axis", 1)]), -1),
+    "Slice": onnx_slice,
+    "Pad": onnx_pad,
+    "Clip": onnx_clip,
+    "Shape": lambda a, x: torch.tensor(x.shape[a.get("start", 0):a.get("end")], dtype=torch.int64),
+    "Gather": onnx_gather,
+    "Cast": lambda a, x: x.to(ONNX_DTYPES[a["to"]]),
+    "ConstantOfShape": onnx_constant_of_shape,
+    "Concat": lambda a, *xs: torch.cat(xs, a["axis"]),
+    "Reshape": onnx_reshape,
+    "Transpose": lambda a, x: x.permute(a.get("perm") or list(reversed(range(x.dim())))),
+    "Unsqueeze": onnx_unsqueeze,
+    "Squeeze": onnx_squeeze,
+    "Constant": lambda a: torch.as_tensor(next(iter(a.values()))),
+    "Identity": lambda a, x: x,
+}
+
+
+class OnnxNet(Prunable):
+    """An ONNX graph interpreted node by node with the torch ops above (input NHWC like Net's,
+    permuted to the graph's NCHW). Prunable: the weight initializer of every Conv, Gemm and MatMul,
+    named by that initializer and kept with input channels on dim 1: Conv [out, in/group, kh, kw]
+    as ONNX has it, Gemm and MatMul weights as [out, in] (a [in, out] weight is stored transposed
+    and handed to the graph transposed back). Conv and Gemm biases are trained, not pruned. Nodes
+    that depend on initializers and constants alone are folded once, here; the shape subgraph of
+    the running tensors (Shape of an activation, ...) runs per call, so any batch size works."""
+
+    def __init__(self, graph):
+        super().__init__()
+        from onnx import helper, numpy_helper  # only ONNX models need the onnx package
+        init = {t.name: torch.from_numpy(numpy_helper.to_array(t).copy()) for t in graph.initializer}
+        self.input = next(i.name for i in graph.input if i.name not in init)
+        self.output = graph.output[0].name
+        self.graph_params = {}  # initializer name -> (parameter key, stored transposed)
+        names = {}
+
+        def add_param(name, kind=None, transposed=False):
+            if name in self.graph_params or name not in init:
+                return
+            key = re.sub(r"\W", "_", name)
+            if key in names:
+                raise SystemExit(f"reference: ONNX initializers {names[key]} and {name} map to one parameter key")
+            names[key] = name
+            w = init[name]
+            self.params_[key] = torch.nn.Parameter((w.t() if transposed else w).contiguous())
+            self.graph_params[name] = (key, transposed)
+            if kind:
+                self.prunable.append((name, key, kind))
+
+        consts = {}
+        known = lambda i: not i or i in consts or (i in init and i not in self.graph_params)
+        self.steps = []  # (op, attributes, input names, output name)
+        for n in graph.node:
+            if n.op_type not in ONNX_OPS:
+                raise SystemExit(f"reference: ONNX op {n.op_type} ({n.name}) is not supported")
+            a = {}
+            for att in n.attribute:
+                v = helper.get_attribute_value(att)
+                a[att.name] = (torch.from_numpy(numpy_helper.to_array(v).copy()) if att.type == att.TENSOR
+                               else v.decode() if isinstance(v, bytes) else v)
+            ins = list(n.input)
+            if n.op_type == "Conv":
+                w = init.get(ins[1])
+                add_param(ins[1], "depthwise" if a.get("group", 1) > 1 and w is not None and w.shape[1] == 1 else "conv2d")
+                if len(ins) > 2 and ins[2]:
+                    add_param(ins[2])
+            elif n.op_type == "Gemm":
+                add_param(ins[1], "dense", not a.get("transB", 0))
+                if len(ins) > 2 and ins[2]:
+                    add_param(ins[2])
+            elif n.op_type == "MatMul" and ins[1] in init and init[ins[1]].dim() == 2:
+                add_param(ins[1], "dense", True)
+            if all(known(i) for i in ins):
+                with torch.no_grad():
+                    consts[n.output[0]] = ONNX_OPS[n.op_type](a, *[consts.get(i, init.get(i)) if i else None for i in ins])
+            else:
+                self.steps.append((n.op_type, a, ins, n.output[0]))
+        used = {i for _, _, ins, _ in self.steps for i in ins} | {self.output}
+        self.consts = {k: v for k, v in {**init, **consts}.items() if k in used and k not in self.graph_params}
+
+    def forward(self, x):  # x: NHWC preprocessed
+        env = dict(self.consts)
+        for name, (key, transposed) in self.graph_params.items():
+            w = self.kernel(key)
+            env[name] = w.t() if transposed else w
+        env[self.input] = x.permute(0, 3, 1, 2)
+        for op, a, ins, out in self.steps:
+            env[out] = ONNX_OPS[op](a, *[env[i] if i else None for i in ins])
+        return env[self.output]
 
 
 # ----------------------------------------------------------------------------- data
@@ -175,22 +410,23 @@ def preprocess(u8, kind):
     return x
 
 
-def load_folder(folder, size):
-    """uint8 NHWC images (resize short side + centre crop to `size`) and labels from folder names."""
+def load_folder(folder, size, channels):
+    """uint8 NHWC images (resize short side + centre crop to `size`, grayscale when `channels` is 1)
+    and labels from folder names."""
     xs, ys = [], []
     for cls in sorted(os.listdir(folder)):
         d = os.path.join(folder, cls)
         if not os.path.isdir(d):
             continue
         for f in sorted(os.listdir(d)):
-            img = Image.open(os.path.join(d, f)).convert("RGB")
+            img = Image.open(os.path.join(d, f)).convert("L" if channels == 1 else "RGB")
             if img.size != (size, size):
                 w, h = img.size
                 s = size / min(w, h)
                 img = img.resize((max(size, round(w * s)), max(size, round(h * s))), Image.BILINEAR)
                 w, h = img.size
                 img = img.crop(((w - size) // 2, (h - size) // 2, (w - size) // 2 + size, (h - size) // 2 + size))
-            xs.append(np.asarray(img, dtype=np.uint8))
+            xs.append(np.asarray(img, dtype=np.uint8).reshape(size, size, channels))
             ys.append(int(cls))
     return np.stack(xs), torch.tensor(ys)
 
@@ -379,7 +615,7 @@ def run(args, seed, net0, data):
 
     # DST from the dense weights under the masks (pruned weights keep their values).
     net.load_state_dict(dense_state)
-    teacher = Net(*args.model_parts)
+    teacher = args.build()
     teacher.eval()
     for q in teacher.parameters():
         q.requires_grad_(False)
@@ -453,6 +689,24 @@ def run(args, seed, net0, data):
     return out
 
 
+def load_model(path):
+    """(build, image size, channels, preprocessing) of a TF.js layers model or, for a path ending
+    in .onnx, an ONNX model; build() returns a fresh network holding the file's weights."""
+    if path.endswith(".onnx"):
+        import onnx  # only ONNX models need the onnx package
+        graph = onnx.load(path).graph
+        init = {t.name for t in graph.initializer}
+        x = next(i for i in graph.input if i.name not in init)
+        _, c, h, w = [d.dim_value for d in x.type.tensor_type.shape.dim]
+        if not (c and h and h == w):
+            raise SystemExit(f"reference: ONNX input {x.name} is not [batch, channels, size, size] with fixed sizes")
+        # The studio's suggestion for ONNX files (PyTorch convention): RGB in [0, 1], ImageNet mean/std.
+        return (lambda: OnnxNet(graph)), h, c, "imagenet"
+    layers, weights, prep = load_tfjs(path)
+    shape = next(l["config"]["batch_input_shape"] for l in layers if "batch_input_shape" in l["config"])
+    return (lambda: Net(layers, weights)), shape[1], shape[3], prep
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", required=True)
@@ -482,13 +736,11 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
-    layers, weights, prep = load_tfjs(args.model)
-    args.model_parts = (layers, weights)
-    net = Net(layers, weights)
-    size = next(l["config"]["batch_input_shape"][1] for l in layers if "batch_input_shape" in l["config"])
-    load = lambda d: load_folder(d, size)
+    args.build, size, channels, prep = load_model(args.model)
+    net = args.build()
+    load = lambda d: load_folder(d, size, channels)
     (xc, yc), (xv, yv), (xt, yt) = load(args.calib), load(args.val), load(args.test)
-    black = preprocess(np.zeros((1, 1, 1, 3), np.uint8), prep)
+    black = preprocess(np.zeros((1, 1, 1, channels), np.uint8), prep)
     data = (preprocess(xc, prep), yc, preprocess(xv, prep), yv, preprocess(xt, prep), yt, black)
     runs = []
     for s in args.seeds:
@@ -501,7 +753,7 @@ def main():
         return {"mean": statistics.mean(vals), "min": min(vals), "max": max(vals), "values": vals}
 
     summary = {
-        "settings": {k: v for k, v in vars(args).items() if k != "model_parts"},
+        "settings": {k: v for k, v in vars(args).items() if k != "build"},
         "images": {"calibration": len(yc), "validation": len(yv), "test": len(yt)},
         "torch": torch.__version__,
         "testTop1": {w: agg(lambda r, w=w: r[w]["test"]) for w in ("dense", "oneShot", "final")},
