@@ -3,11 +3,13 @@ import {
   BUDGETS,
   cliDefaults,
   DISTRIBUTIONS,
+  MIX_KINDS,
   OBJECTIVES,
   parsePattern,
   PREPROCESS_PRESETS,
   PRESETS,
   type Distribution,
+  type MixKind,
   type Objective,
   type Preprocess,
   type PruneOptions,
@@ -124,6 +126,8 @@ Method (defaults: docs/method.md; --preset paper for the reference recipe's sche
   --keep-first-dense      keep the first prunable layer dense
   --keep-last-dense       keep the last prunable layer dense
   --no-augment            no random crop / flip on calibration batches
+  --mix <m>               ${MIX_KINDS.join(' | ')}: mix each training batch's images in pairs,
+                          the teacher scoring the same mixed view (default ${cliDefaults.mix})
   --no-match-statistics   models without BatchNorm layers: do not match each layer's output
                           statistics to the dense model's after pruning (on by default)
   --preset <name>         thorough (default: 10-minute budget) | quick (1-minute budget,
@@ -174,7 +178,7 @@ export function parsePrune(argv: string[]): PruneCommand & { preprocessGiven: bo
       temperature: { type: 'string' }, tau0: { type: 'string' }, gamma: { type: 'string' },
       population: { type: 'string' }, generations: { type: 'string' }, 'held-out': { type: 'string' },
       preprocess: { type: 'string' }, 'keep-first-dense': { type: 'boolean' }, 'keep-last-dense': { type: 'boolean' },
-      'no-augment': { type: 'boolean' }, 'no-match-statistics': { type: 'boolean' }, preset: { type: 'string' }, seed: { type: 'string' }, quiet: { type: 'boolean' },
+      'no-augment': { type: 'boolean' }, mix: { type: 'string' }, 'no-match-statistics': { type: 'boolean' }, preset: { type: 'string' }, seed: { type: 'string' }, quiet: { type: 'boolean' },
       backend: { type: 'string' }, unlabelled: { type: 'boolean' }, events: { type: 'string' },
       'search-workers': { type: 'string' },
       'train-threads': { type: 'string' },
@@ -214,6 +218,7 @@ export function parsePrune(argv: string[]): PruneCommand & { preprocessGiven: bo
   if (values['keep-first-dense']) o.keepFirstDense = true;
   if (values['keep-last-dense']) o.keepLastDense = true;
   if (values['no-augment']) o.augment = false;
+  set('mix', oneOf<MixKind>(values.mix, MIX_KINDS, 'mix'));
   if (values['no-match-statistics']) o.matchStatistics = false;
   o.parents = Math.min(o.parents, o.population);
   const calibCount = num(values['calib-count'], 'calib-count') ?? 0;

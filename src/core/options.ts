@@ -12,6 +12,10 @@ export const DISTRIBUTIONS: readonly Distribution[] = ['search', 'uniform', 'erk
 export type Objective = 'kl-decay' | 'kl' | 'mse' | 'ce';
 export const OBJECTIVES: readonly Objective[] = ['kl-decay', 'kl', 'mse', 'ce'];
 
+/** Mixing of training images (PruneOptions.mix). */
+export type MixKind = 'none' | 'mixup' | 'cutmix';
+export const MIX_KINDS: readonly MixKind[] = ['none', 'mixup', 'cutmix'];
+
 /** Input normalisation presets. */
 export type Preprocess = 'unit' | 'symmetric' | 'imagenet' | 'raw';
 export const PREPROCESS_PRESETS: readonly Preprocess[] = ['unit', 'symmetric', 'imagenet', 'raw'];
@@ -96,6 +100,13 @@ export interface PruneOptions {
   tauGamma: number;
   /** Light augmentation (random resized crop + flip) on calibration batches. */
   augment: boolean;
+  /**
+   * Mixing of each training batch's images after augmentation (a patient and consistent teacher:
+   * the dense teacher scores the very mixed view the student sees, so its outputs are the
+   * targets and no label is needed): 'mixup' blends each image with another of the batch,
+   * 'cutmix' pastes a box of another; 'none' trains on the augmented images alone.
+   */
+  mix: MixKind;
   /** Fraction of the images held out for scoring (never trained on). */
   heldOut: number;
   /** Held-out evaluations during DST (the best checkpoint is kept). */
@@ -156,6 +167,7 @@ export const paperDefaults: PruneOptions = {
   tau0: 8,
   tauGamma: 0.99,
   augment: true,
+  mix: 'none',
   heldOut: 0.2,
   evalsPerRun: 10,
   preprocess: 'symmetric',
@@ -262,6 +274,8 @@ export function validateOptions(o: PruneOptions): string[] {
   if (!Number.isInteger(o.epochs) || o.epochs < 0) errors.push(`Epochs must be a whole number >= 0; got ${o.epochs}.`);
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1) errors.push(`Batch size must be a whole number >= 1; got ${o.batchSize}.`);
   if (!num(o.lr) || o.lr < 0) errors.push(`Learning rate must be >= 0 (0 = automatic); got ${o.lr}.`);
+  if (!MIX_KINDS.includes(o.mix)) errors.push(`Mixing must be one of ${MIX_KINDS.join(', ')}; got ${String(o.mix)}.`);
+  else if (o.mix !== 'none' && o.objective === 'ce') errors.push(`Mixing (${o.mix}) needs a teacher objective: a mixed image has no single label for cross-entropy.`);
   if (!num(o.heldOut) || o.heldOut < 0 || o.heldOut >= 1) errors.push(`Held-out fraction must be in [0, 1); got ${o.heldOut}.`);
   if (!num(o.temperature) || o.temperature <= 0) errors.push(`Temperature must be > 0; got ${o.temperature}.`);
   if (!num(o.tau0) || o.tau0 <= 0) errors.push(`Initial ln(base) must be > 0; got ${o.tau0}.`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describePlan, planBudget, searchEvaluations, sizeSearch, trainSeconds, type RunCosts, type Schedule } from './plan-budget';
+import { describePlan, FILL, PATIENT_EPOCHS, planBudget, searchEvaluations, sizeSearch, trainSeconds, type RunCosts, type Schedule } from './plan-budget';
 
 const paper: Schedule = { population: 25, generations: 25, parents: 10, epochs: 100, evalsPerRun: 10 };
 const costs: RunCosts = { fitness: 0.2, step: 0.1, evaluation: 0.5, fixed: 10 };
@@ -11,6 +11,22 @@ describe('planBudget', () => {
     expect(p).toMatchObject({ ...paper, full: true });
     expect(p.totalSeconds).toBeCloseTo(full, 9);
     expect(describePlan(p, true)).toBe(`search 25 x 25, 100 epochs, 10 validation checks, about ${(full / 60).toFixed(1)} min (the full schedule fits)`);
+  });
+
+  it('spends time left over after the full schedule on longer training, within FILL of the budget', () => {
+    const fullCost = 10 + searchEvaluations(25, 25) * 0.2 + 100 * 7 * 0.1 + 10 * 0.5;
+    const seconds = 2 * fullCost;
+    const p = planBudget({ seconds, costs, stepsPerEpoch: 7, search: true, full: paper });
+    expect(p).toMatchObject({ population: 25, generations: 25, full: true, extended: true });
+    expect(p.epochs).toBeGreaterThan(100);
+    expect(p.evalsPerRun).toBeGreaterThan(10);
+    expect(p.totalSeconds).toBeLessThanOrEqual(FILL * seconds + 1e-9);
+    // Nearly all of FILL: less than one epoch and one check short of it.
+    expect(p.totalSeconds).toBeGreaterThan(FILL * seconds - 7 * 0.1 - 0.5);
+    expect(describePlan(p, true)).toMatch(/training goes on longer to use the budget\)$/);
+    // A huge budget stops at PATIENT_EPOCHS times the epochs and twice the checks.
+    const huge = planBudget({ seconds: 1e6, costs, stepsPerEpoch: 7, search: true, full: paper });
+    expect(huge).toMatchObject({ epochs: PATIENT_EPOCHS * 100, evalsPerRun: 20, extended: true });
   });
 
   it('cuts search and training to fit, about a third of the free time to the search', () => {

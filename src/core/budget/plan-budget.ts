@@ -1,6 +1,8 @@
 /**
  * Sizes a run to a wall-time budget (pure; the pipeline measures the costs first). The paper's
- * schedule is used whole when it fits; otherwise about a third of what is left goes to the
+ * schedule is used whole when it fits, and a budget with time to spare after it trains longer (a
+ * patient teacher: up to PATIENT_EPOCHS times the epochs, with more validation checks) until
+ * about FILL of the budget is planned; otherwise about a third of what is left goes to the
  * search and the rest to DST, and whatever the search does not use flows to DST when it ends.
  */
 
@@ -44,8 +46,10 @@ export interface BudgetPlan extends Schedule {
   searchSeconds: number;
   trainSeconds: number;
   totalSeconds: number;
-  /** True when the full schedule fits unchanged. */
+  /** True when the full schedule fits (its search whole, its training whole or longer). */
   full: boolean;
+  /** True when training was lengthened past the full schedule's epochs to use the budget. */
+  extended: boolean;
 }
 
 /** Share of the time left (after fixed work) that a cut-down search gets. */
@@ -56,6 +60,16 @@ const MIN_GENERATIONS = 1;
 /** Validation evaluations may take at most this share of DST's time. */
 const EVAL_SHARE = 0.15;
 const MIN_EVALS = 3;
+/**
+ * A full schedule that leaves time over trains for at most this many times its epochs. Measured
+ * on the Fashion-MNIST MLP at 90% (--preset paper, lr 0.01, seed 1, 9,500 test images): 100 epochs
+ * 85.6%, 400 epochs 86.7% (the independent reference's 100 epochs: 85.6-86.3% over three seeds).
+ */
+export const PATIENT_EPOCHS = 4;
+/** Validation checks of a lengthened schedule grow with its epochs up to this many times the full schedule's. */
+const PATIENT_EVALS = 2;
+/** Share of the budget a lengthened schedule plans to fill: the rest absorbs the drift of measured costs. */
+export const FILL = 0.9;
 
 /** Fitness calls of a search at most (generation 0, then at most population - 1 new genomes each). */
 export function searchEvaluations(population: number, generations: number): number {
@@ -76,12 +90,24 @@ export function sizeSearch(evals: number, full: Schedule): Pick<Schedule, 'popul
   return { population, generations, parents };
 }
 
-/** Epochs and validation evaluations of DST that fit `seconds`. */
-export function sizeTraining(seconds: number, stepsPerEpoch: number, c: RunCosts, full: Schedule): Pick<Schedule, 'epochs' | 'evalsPerRun'> {
+/**
+ * Epochs and validation evaluations of DST that fit `seconds`, at most `maxEpochs` epochs (the
+ * full schedule's, or up to PATIENT_EPOCHS times them for a lengthened one, whose checks then
+ * grow with its epochs up to PATIENT_EVALS times the full schedule's).
+ */
+export function sizeTraining(seconds: number, stepsPerEpoch: number, c: RunCosts, full: Schedule, maxEpochs = full.epochs): Pick<Schedule, 'epochs' | 'evalsPerRun'> {
   const evalsFit = Math.floor((EVAL_SHARE * seconds) / Math.max(c.evaluation, 1e-6));
-  const evalsPerRun = Math.max(Math.min(MIN_EVALS, full.evalsPerRun), Math.min(full.evalsPerRun, evalsFit));
-  const epochs = Math.floor((seconds - evalsPerRun * c.evaluation) / Math.max(stepsPerEpoch * c.step, 1e-6));
-  return { epochs: Math.max(1, Math.min(full.epochs, epochs)), evalsPerRun };
+  const fullEvals = Math.min(full.evalsPerRun, evalsFit);
+  const floorEvals = Math.min(MIN_EVALS, full.evalsPerRun);
+  const fit = (evals: number) => Math.floor((seconds - evals * c.evaluation) / Math.max(stepsPerEpoch * c.step, 1e-6));
+  let evalsPerRun = Math.max(floorEvals, fullEvals);
+  let epochs = Math.max(1, Math.min(maxEpochs, fit(evalsPerRun)));
+  if (epochs > full.epochs && full.epochs > 0) {
+    const grown = Math.round((full.evalsPerRun * epochs) / full.epochs);
+    evalsPerRun = Math.max(evalsPerRun, Math.min(grown, PATIENT_EVALS * full.evalsPerRun, evalsFit));
+    epochs = Math.max(full.epochs, Math.min(maxEpochs, fit(evalsPerRun)));
+  }
+  return { epochs, evalsPerRun };
 }
 
 /** The schedule for a budget: the full one when it fits, else a search and DST cut to fit. */
@@ -91,14 +117,18 @@ export function planBudget(r: BudgetRequest): BudgetPlan {
   const fullSearch = searchOf(full);
   const fullTrain = trainSeconds(full.epochs, full.evalsPerRun, r.stepsPerEpoch, c);
   if (c.fixed + fullSearch + fullTrain <= r.seconds) {
-    return { ...full, searchSeconds: fullSearch, trainSeconds: fullTrain, totalSeconds: c.fixed + fullSearch + fullTrain, full: true };
+    const fits = { ...full, searchSeconds: fullSearch, trainSeconds: fullTrain, totalSeconds: c.fixed + fullSearch + fullTrain, full: true, extended: false };
+    const longer = sizeTraining(FILL * r.seconds - c.fixed - fullSearch, r.stepsPerEpoch, c, full, PATIENT_EPOCHS * full.epochs);
+    if (longer.epochs <= full.epochs || full.epochs === 0) return fits;
+    const trainSec = trainSeconds(longer.epochs, longer.evalsPerRun, r.stepsPerEpoch, c);
+    return { ...fits, ...longer, trainSeconds: trainSec, totalSeconds: c.fixed + fullSearch + trainSec, extended: true };
   }
   const free = Math.max(0, r.seconds - c.fixed);
   const search = r.search ? sizeSearch((SEARCH_SHARE * free) / Math.max(c.fitness, 1e-6), full) : { population: full.population, generations: full.generations, parents: full.parents };
   const searchSeconds = searchOf(search);
   const train = sizeTraining(free - searchSeconds, r.stepsPerEpoch, c, full);
   const trainSec = trainSeconds(train.epochs, train.evalsPerRun, r.stepsPerEpoch, c);
-  return { ...search, ...train, searchSeconds, trainSeconds: trainSec, totalSeconds: c.fixed + searchSeconds + trainSec, full: false };
+  return { ...search, ...train, searchSeconds, trainSeconds: trainSec, totalSeconds: c.fixed + searchSeconds + trainSec, full: false, extended: false };
 }
 
 /** "search 16 x 10, 60 epochs, about 9 min" */
@@ -106,5 +136,6 @@ export function describePlan(p: BudgetPlan, search: boolean): string {
   const t = p.totalSeconds;
   const time = t < 90 ? `${Math.max(1, Math.round(t))} s` : `${(t / 60).toFixed(t < 600 ? 1 : 0)} min`;
   const parts = [search ? `search ${p.population} x ${p.generations}` : null, `${p.epochs} epoch${p.epochs === 1 ? '' : 's'}`, `${p.evalsPerRun} validation checks`];
-  return `${parts.filter(Boolean).join(', ')}, about ${time}${p.full ? ' (the full schedule fits)' : ''}`;
+  const note = p.extended ? ' (the full schedule fits, and training goes on longer to use the budget)' : p.full ? ' (the full schedule fits)' : '';
+  return `${parts.filter(Boolean).join(', ')}, about ${time}${note}`;
 }

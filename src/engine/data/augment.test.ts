@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../core/rng';
-import { augmentBatch, PAD } from './augment';
+import { augmentBatch, mixBatch, PAD } from './augment';
 
 describe('augmentBatch', () => {
   beforeAll(async () => {
@@ -53,5 +53,69 @@ describe('augmentBatch', () => {
     expect(lo).toBeGreaterThanOrEqual(-1 - 1e-6);
     expect(hi).toBeLessThanOrEqual(1 + 1e-6);
     tf.dispose([x, out]);
+  });
+});
+
+describe('mixBatch', () => {
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  // Image i is the constant i + 1 in every pixel and channel, so a mixed pixel tells its sources.
+  const constants = (b: number, shape: number[]) => tf.concat(Array.from({ length: b }, (_, i) => tf.fill([1, ...shape], i + 1)));
+
+  it('mixup: every image is one blend of itself and one other image of the batch, seeded', () => {
+    const b = 6;
+    const x = constants(b, [4, 4, 3]);
+    const out = mixBatch(x, new Rng(5), 'mixup').arraySync() as number[][][][];
+    const again = mixBatch(x, new Rng(5), 'mixup').arraySync() as number[][][][];
+    expect(again).toEqual(out);
+    let blended = 0;
+    for (let i = 0; i < b; i++) {
+      const v = out[i]![0]![0]![0]!;
+      // The same value in every pixel and channel: one lambda per image.
+      for (const row of out[i]!) for (const px of row) for (const c of px) expect(c).toBeCloseTo(v, 5);
+      expect(v).toBeGreaterThanOrEqual(1);
+      expect(v).toBeLessThanOrEqual(b);
+      if (Math.abs(v - (i + 1)) > 1e-3) blended++;
+    }
+    expect(blended).toBeGreaterThan(0);
+  });
+
+  it('cutmix: each image keeps its own pixels outside one box and holds another image inside it (grayscale rank 3 too)', () => {
+    const b = 5;
+    const [h, w] = [8, 8];
+    const x = constants(b, [h, w]);
+    const out = mixBatch(x, new Rng(2), 'cutmix').arraySync() as number[][][];
+    let pasted = 0;
+    for (let i = 0; i < b; i++) {
+      const foreign = new Set<number>();
+      let minY = h, maxY = -1, minX = w, maxX = -1, count = 0;
+      for (let y = 0; y < h; y++) {
+        for (let xx = 0; xx < w; xx++) {
+          const v = out[i]![y]![xx]!;
+          expect(Number.isInteger(Math.round(v)) && Math.abs(v - Math.round(v)) < 1e-6).toBe(true);
+          if (Math.round(v) !== i + 1) {
+            foreign.add(Math.round(v));
+            count++;
+            [minY, maxY, minX, maxX] = [Math.min(minY, y), Math.max(maxY, y), Math.min(minX, xx), Math.max(maxX, xx)];
+          }
+        }
+      }
+      // One partner at most, pasted as one filled rectangle.
+      expect(foreign.size).toBeLessThanOrEqual(1);
+      if (count > 0) {
+        pasted++;
+        expect(count).toBe((maxY - minY + 1) * (maxX - minX + 1));
+      }
+    }
+    expect(pasted).toBeGreaterThan(0);
+  });
+
+  it("'none' and single-image batches come back unchanged", () => {
+    const x = constants(3, [2, 2, 1]);
+    expect(mixBatch(x, new Rng(1), 'none').arraySync()).toEqual(x.arraySync());
+    const one = constants(1, [2, 2, 1]);
+    expect(mixBatch(one, new Rng(1), 'mixup').arraySync()).toEqual(one.arraySync());
   });
 });

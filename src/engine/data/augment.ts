@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { MixKind } from '../../core/options';
 import type { Rng } from '../../core/rng';
 
 /** Smallest area fraction a random resized crop keeps. */
@@ -51,5 +52,39 @@ export function augmentBatch(x: tf.Tensor, rng: Rng, fill: number[] = [0]): tf.T
     }
     const out = tf.image.cropAndResize(source, tf.tensor2d(boxes, [b, 4]), tf.range(0, b, 1, 'int32') as tf.Tensor1D, [h, w], 'bilinear');
     return squeeze ? tf.squeeze(out, [3]) : out;
+  });
+}
+
+/**
+ * Mixes a batch's images in pairs (a patient and consistent teacher, Beyer et al. 2022: the
+ * teacher scores the same mixed view, so its outputs stay the targets): each image i is paired
+ * with image perm(i) of a seeded permutation and, with a share lambda ~ U(0, 1) drawn per image,
+ * 'mixup' blends them (lambda x_i + (1 - lambda) x_perm(i)) and 'cutmix' pastes a box of
+ * x_perm(i) covering about 1 - lambda of the area into x_i. Rank-3 grayscale batches too.
+ */
+export function mixBatch(x: tf.Tensor, rng: Rng, kind: MixKind): tf.Tensor {
+  const b = x.shape[0]!;
+  if (kind === 'none' || b < 2) return x.clone();
+  const perm = rng.shuffle([...Array(b).keys()]);
+  const lam = Array.from({ length: b }, () => rng.next());
+  return tf.tidy(() => {
+    const other = tf.gather(x, tf.tensor1d(perm, 'int32'));
+    const ones = new Array<number>(x.rank - 1).fill(1);
+    if (kind === 'mixup') {
+      const l = tf.tensor(lam, [b, ...ones]);
+      return tf.add(tf.mul(x, l), tf.mul(other, tf.sub(1, l)));
+    }
+    const [h, w] = [x.shape[1]!, x.shape[2]!];
+    const keep = new Float32Array(b * h * w).fill(1);
+    for (let i = 0; i < b; i++) {
+      const side = Math.sqrt(1 - lam[i]!);
+      const bh = Math.round(h * side);
+      const bw = Math.round(w * side);
+      const y0 = rng.int(h - bh + 1);
+      const x0 = rng.int(w - bw + 1);
+      for (let yy = y0; yy < y0 + bh; yy++) keep.fill(0, i * h * w + yy * w + x0, i * h * w + yy * w + x0 + bw);
+    }
+    const m = tf.tensor(keep, x.rank === 4 ? [b, h, w, 1] : [b, h, w]);
+    return tf.add(tf.mul(x, m), tf.mul(other, tf.sub(1, m)));
   });
 }

@@ -2,13 +2,14 @@ import * as tf from '@tensorflow/tfjs';
 import { throwIfAborted } from '../../core/abort';
 import type { TrainProgress } from '../../core/checkpoint';
 import type { Metrics } from '../../core/events';
+import type { Objective } from '../../core/options';
 import { headlineScore } from '../../core/metrics/score';
-import { AUTO_LR_GRADIENT_STEP, AUTO_LR_LOW, autoLearningRate } from '../../core/schedules/auto-lr';
+import { AUTO_LR_GRADIENT_CAP, AUTO_LR_GRADIENT_STEP, autoLearningRate } from '../../core/schedules/auto-lr';
 import { divergenceGap, divergenceOf } from '../../core/schedules/divergence';
 import { tauAt } from '../../core/schedules/log-base';
 import { cosineLrWithin } from '../../core/schedules/lr';
 import { describeChunks } from '../../core/memory/chunks';
-import { augmentBatch } from '../data/augment';
+import { augmentBatch, mixBatch } from '../data/augment';
 import { normalizeParams, toTensor } from '../data/preprocess';
 import { backendMemory } from '../backend-memory';
 import { largestGradientRatio, type GradientRatio } from '../train/lr-probe';
@@ -69,11 +70,20 @@ export interface DstCheckpoints {
   everyMs: number;
 }
 
-/** True when `a` is strictly better than `b`: higher headline score, then lower KL. */
-export function better(a: Metrics, b: Metrics): boolean {
+/**
+ * True when checkpoint `a` is strictly better than `b`. Objectives that learn from the dense
+ * teacher rank by the validation KL to it (lower first), then the headline score: the KL is a
+ * mean over every class of every image, where top-1 on a hundred validation images moves in
+ * whole points by chance. Measured on the Fashion-MNIST MLP at 90% (--preset paper, lr 0.01):
+ * the top-1 rule kept step 140 of 700 (validation 90%, KL 0.065) while the KL fell to 0.044 by
+ * the end, and returned 85.6% test top-1. Cross-entropy on labels (an ablation that does not aim
+ * at the teacher) ranks by the headline score, then the KL.
+ */
+export function better(a: Metrics, b: Metrics, objective: Objective = 'kl-decay'): boolean {
   const sa = headlineScore(a);
   const sb = headlineScore(b);
-  return sa > sb || (sa === sb && a.kl < b.kl);
+  if (objective === 'ce') return sa > sb || (sa === sb && a.kl < b.kl);
+  return a.kl < b.kl || (a.kl === b.kl && sa > sb);
 }
 
 /** Steps at which the held-out split is scored: `count` evenly spaced, the last step included. */
@@ -118,7 +128,7 @@ function probeGradient(ctx: RunContext): number | undefined {
   const rate = autoLearningRate({ hasBatchNorm: false, iterations: 0, warmupIterations: 0, gradientRatio: probe.ratio });
   ctx.emit({
     type: 'log',
-    message: `Automatic learning rate ${rate.toPrecision(2)}: no BatchNorm, and the largest gradient on ${idx.length} calibration images is ${probe.ratio.toPrecision(2)}x its kernel's weights (${ctx.layers[probe.kernel]!.name}); the rate is ${AUTO_LR_GRADIENT_STEP} over that, at most ${AUTO_LR_LOW}.`,
+    message: `Automatic learning rate ${rate.toPrecision(2)}: no BatchNorm, and the largest gradient on ${idx.length} calibration images is ${probe.ratio.toPrecision(2)}x its kernel's weights (${ctx.layers[probe.kernel]!.name}); the rate is ${AUTO_LR_GRADIENT_STEP} over that, at most ${AUTO_LR_GRADIENT_CAP}.`,
   });
   return probe.ratio;
 }
@@ -207,7 +217,8 @@ export async function runDst(
           const stepLr = cosineLrWithin(local(), total, lr, warmup, timeProgress);
           const lossT = tf.tidy(() => {
             const raw = toTensor(ctx.ds, idx, o.preprocess);
-            const x = o.augment ? augmentBatch(raw, ctx.rng, fill) : raw;
+            const seen = o.augment ? augmentBatch(raw, ctx.rng, fill) : raw;
+            const x = o.mix !== 'none' ? mixBatch(seen, ctx.rng, o.mix) : seen;
             const teacherLogits = ctx.teacherLogits(x, false);
             const labels = ctx.ds.labels && o.objective === 'ce' ? tf.tensor1d(idx.map((i) => ctx.ds.labels![i]!), 'int32') : undefined;
             // The student's logits of this very step, kept past the gradient's tidy for the KL.
@@ -245,7 +256,7 @@ export async function runDst(
           if (evaluated) {
             await reestimate(ctx, o.seed + 31);
             const metrics = await scoreHeldOut(ctx);
-            const isBest = better(metrics, result.best.metrics);
+            const isBest = better(metrics, result.best.metrics, o.objective);
             if (isBest) {
               if (result.best !== oneShot) disposeAll(result.best.weights);
               result.best = { metrics, step, weights: snapshot(ctx.model) };

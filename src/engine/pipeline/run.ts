@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { throwIfAborted } from '../../core/abort';
 import type { BudgetReport, LayerReport, Metrics, Phase, ProgressCallback, RunReport, TestScores } from '../../core/events';
-import { describePlan, sizeTraining } from '../../core/budget/plan-budget';
+import { describePlan, FILL, PATIENT_EPOCHS, sizeTraining } from '../../core/budget/plan-budget';
 import { scoreLogits } from '../../core/metrics/score';
 import { keepCount } from '../../core/masks/magnitude';
 import { formatPattern, validateOptions, type PruneOptions } from '../../core/options';
@@ -365,7 +365,10 @@ function trainingDeadline(b: Budget): number {
 function fitTraining(ctx: RunContext, b: Budget, full: PruneOptions): void {
   const perEpoch = Math.max(1, Math.ceil(ctx.calib.length / ctx.options.batchSize));
   const left = b.seconds - elapsed(b) - afterTraining(b);
-  const t = sizeTraining(left, perEpoch, b.costs, full);
+  // A lengthened plan keeps its margin (1 - FILL of the budget) and its longer reach.
+  const t = b.plan.extended
+    ? sizeTraining(left - (1 - FILL) * b.seconds, perEpoch, b.costs, full, PATIENT_EPOCHS * full.epochs)
+    : sizeTraining(left, perEpoch, b.costs, full);
   if (t.epochs !== ctx.options.epochs || t.evalsPerRun !== ctx.options.evalsPerRun) {
     ctx.emit({ type: 'log', message: `Training: ${t.epochs} epoch(s) and ${t.evalsPerRun} validation checks fit the ${Math.round(left)} s left (planned ${ctx.options.epochs}).` });
   }
