@@ -28,6 +28,8 @@ export interface TrainerState {
   velocity: TensorData[];
   /** SGD momentum of the other trainable weights, in model order. */
   otherVelocity: TensorData[];
+  /** Each masked kernel's per-channel scale and its momentum (null: none); absent in older checkpoints. */
+  scales?: ({ value: TensorData; velocity: TensorData } | null)[];
 }
 
 /** Where training stood after a completed step. */

@@ -55,6 +55,62 @@ describe('MaskedTrainer (straight-through DST step)', () => {
     model.dispose();
   });
 
+  it('a channel scale: the model reads scale * w * mask, masks come from |w|, the scale takes its own gradient, w the unscaled one', () => {
+    const model = denseModel();
+    const S = [2, 0.5, 3];
+    const keep = 6;
+    const trainer = new MaskedTrainer(model, [{ variable: kernelOf(model), spec: { kind: 'magnitude', keep }, scale: Float32Array.from(S) }], {
+      momentum: 0, weightDecay: 0, lambda: 0,
+    });
+    // The mask is |w|'s, whatever the scale: the largest six of W, not of W scaled per column.
+    const mask = magnitudeMask(W, 0.5);
+    kernelOf(model).read().dataSync().forEach((v, i) => expect(v).toBeCloseTo(mask[i] ? S[i % 3]! * W[i]! : 0, 6));
+    const x = tf.tensor2d(X);
+    const zt = tf.tensor2d(Z);
+    const lr = 0.1;
+    trainer.step({ x, teacherLogits: zt }, (xx) => model.apply(xx) as tf.Tensor2D, { kind: 'mse', temperature: 4, tau: 1, temperStudent: true }, lr, 1);
+    // Gradient of the MSE with respect to the kernel the model read, K = S * W * mask.
+    const k = W.map((w, i) => (mask[i] ? S[i % 3]! * w : 0));
+    const y = X.map((row) => [0, 1, 2].map((o) => row.reduce((s, v, i) => s + v * k[i * 3 + o]!, 0)));
+    const g = W.map((_, j) => X.reduce((s, row, b) => s + (2 / 6) * (y[b]![j % 3]! - Z[b]![j % 3]!) * row[Math.floor(j / 3)]!, 0));
+    const dense = W.map((w, j) => w - lr * g[j]!);
+    const scale = S.map((sc, o) => sc - lr * W.reduce((s, w, j) => s + (j % 3 === o && mask[j] ? g[j]! * w : 0), 0));
+    const next = magnitudeMask(dense, 0.5);
+    Array.from(kernelOf(model).read().dataSync()).forEach((v, j) => expect(v).toBeCloseTo(next[j] ? scale[j % 3]! * dense[j]! : 0, 5));
+    tf.dispose([x, zt]);
+    trainer.dispose();
+    model.dispose();
+  });
+
+  it('a channel scale travels with the trainer state: a restored trainer continues with the same kernel', async () => {
+    const run = async (restoreAt: number | null) => {
+      const model = denseModel();
+      const make = () => new MaskedTrainer(model, [{ variable: kernelOf(model), spec: { kind: 'magnitude', keep: 6 }, scale: Float32Array.from([2, 0.5, 3]) }], { momentum: 0.9, weightDecay: 1e-3, lambda: 0 });
+      let trainer = make();
+      const x = tf.tensor2d(X);
+      const zt = tf.tensor2d(Z);
+      for (let i = 0; i < 4; i++) {
+        if (i === restoreAt) {
+          const state = await trainer.state();
+          expect(state.scales?.[0]).not.toBeNull();
+          trainer.dispose();
+          trainer = make();
+          trainer.restore(state);
+        }
+        trainer.step({ x, teacherLogits: zt }, (xx) => model.apply(xx) as tf.Tensor2D, { kind: 'mse', temperature: 4, tau: 1, temperStudent: true }, 0.05, 1).dispose();
+      }
+      const out = Array.from(kernelOf(model).read().dataSync());
+      tf.dispose([x, zt]);
+      trainer.dispose();
+      model.dispose();
+      return out;
+    };
+    const straight = await run(null);
+    const resumed = await run(2);
+    resumed.forEach((v, j) => expect(v).toBeCloseTo(straight[j]!, 6));
+    expect(straight.some((v, j) => Math.abs(v - (magnitudeMask(W, 0.5)[j] ? [2, 0.5, 3][j % 3]! * W[j]! : 0)) > 1e-4)).toBe(true);
+  });
+
   it('takes the same step through chunks as through the whole batch (gradients summed by share)', () => {
     // 5 rows in chunks of 2: parts of 2, 2 and 1, so the weighting by share matters.
     const x = tf.tensor2d([...X, [0.3, 0.1, -0.2, 1], [-1, 0.4, 0.2, 0.7], [2, -0.5, 0.1, 0.3]]);

@@ -22,6 +22,34 @@ export interface MaskedKernel {
    * absent. Starting from the dense values keeps pruned weights able to regrow (docs/method.md).
    */
   initial?: Float32Array;
+  /**
+   * A trainable scale per output channel that multiplies the kernel the model reads (the layer
+   * reads scale * w * mask), for models without BatchNorm whose layers' output statistics were
+   * matched after pruning (train/stats-match.ts): the match lives in the scale, so the weights
+   * and their masks stay on the dense scale. Absent: no scale.
+   */
+  scale?: Float32Array;
+}
+
+/** A masked kernel's per-output-channel scale, its momentum, and the shape that broadcasts it over the kernel. */
+interface ChannelScale {
+  value: tf.Variable;
+  velocity: tf.Variable;
+  /** The kernel's trailing dimensions whose product is the channel count ([out] of [kh, kw, in, out]). */
+  shape: number[];
+  /** The kernel's axes summed over for the scale's gradient (all but the trailing ones). */
+  axes: number[];
+}
+
+/** The trailing dimensions of `kernel` whose product is `channels`: [out] of a conv kernel, [in, multiplier] of a depthwise one. */
+export function channelShape(kernel: readonly number[], channels: number): number[] {
+  let product = 1;
+  for (let k = kernel.length - 1; k >= 0; k--) {
+    product *= kernel[k]!;
+    if (product === channels) return kernel.slice(k);
+    if (product > channels) break;
+  }
+  throw new Error(`No trailing dimensions of the kernel [${kernel.join(', ')}] hold ${channels} output channels.`);
 }
 
 /** SGD settings of the masked step. */
@@ -53,6 +81,7 @@ interface KernelState {
   /** Mask at the last churn reading. */
   lastLogged: tf.Tensor;
   velocity: tf.Variable;
+  scale: ChannelScale | null;
 }
 
 /**
@@ -81,10 +110,15 @@ export class MaskedTrainer {
       const current = kernel.variable.read();
       const dense = tf.tidy(() => tf.variable(kernel.initial ? tf.tensor(kernel.initial, current.shape) : current.clone(), false));
       const mask = deviceMask(dense, kernel.spec);
-      const masked = tf.mul(dense, mask);
-      kernel.variable.write(masked);
-      masked.dispose();
-      return { kernel, dense, mask, coef: this.coefOf(mask), lastLogged: mask.clone(), velocity: tf.tidy(() => tf.variable(tf.zerosLike(current), false)) };
+      let scale: ChannelScale | null = null;
+      if (kernel.scale) {
+        const shape = channelShape(current.shape, kernel.scale.length);
+        const axes = [...Array(current.rank - shape.length).keys()];
+        scale = { value: tf.variable(tf.tensor(kernel.scale, shape), false), velocity: tf.variable(tf.zeros(shape), false), shape, axes };
+      }
+      const state: KernelState = { kernel, dense, mask, coef: this.coefOf(mask), lastLogged: mask.clone(), velocity: tf.tidy(() => tf.variable(tf.zerosLike(current), false)), scale };
+      this.writeKernel(state);
+      return state;
     });
     this.others = model.trainableWeights
       .map((w) => w.read() as tf.Variable)
@@ -95,6 +129,14 @@ export class MaskedTrainer {
   /** Threads a step runs on now (1 without replicas, or after they failed). */
   get threads(): number {
     return this.replicas?.threads ?? 1;
+  }
+
+  /** The kernel the model reads: w * mask, times the channel scale where there is one. */
+  private writeKernel(s: KernelState): void {
+    tf.tidy(() => {
+      const masked = tf.mul(s.dense, s.mask);
+      s.kernel.variable.write(s.scale ? tf.mul(masked, s.scale.value) : masked);
+    });
   }
 
   /** Per-weight decay for a mask: weightDecay on kept weights, weightDecay + lambda on pruned ones. */
@@ -161,6 +203,15 @@ export class MaskedTrainer {
       for (const s of this.states) {
         const g = grads[(s.kernel.variable.read() as tf.Variable).name];
         if (!g) continue;
+        if (s.scale) {
+          // The scale's own gradient, sum of g * w * mask over each channel, is taken before w
+          // moves; w then takes g itself, the step it would take without the scale, so a
+          // channel's relative change is the unscaled model's and not the scale's times.
+          const sc = s.scale;
+          const gs = tf.sum(tf.mul(g, tf.mul(s.dense, s.mask)), sc.axes);
+          sc.velocity.assign(tf.addN([tf.mul(sc.velocity, momentum), gs, tf.mul(sc.value, weightDecay)]));
+          sc.value.assign(tf.sub(sc.value, tf.mul(sc.velocity, lr)));
+        }
         // v = momentum v + g + (weightDecay + lambda (1 - mask)) w; w -= lr v.
         if (fused) {
           const next = fused({ g, dense: s.dense, velocity: s.velocity, coef: s.coef, momentum, lr });
@@ -177,7 +228,7 @@ export class MaskedTrainer {
           s.coef.dispose();
           s.coef = tf.keep(this.coefOf(next));
         }
-        s.kernel.variable.write(tf.mul(s.dense, s.mask));
+        this.writeKernel(s);
       }
       for (const o of this.others) {
         const g = grads[o.variable.name];
@@ -230,6 +281,7 @@ export class MaskedTrainer {
       lastLogged,
       velocity: await toTensorDataAll(this.states.map((s) => s.velocity)),
       otherVelocity: await toTensorDataAll(this.others.map((o) => o.velocity)),
+      scales: await Promise.all(this.states.map(async (s) => (s.scale ? { value: (await toTensorDataAll([s.scale.value]))[0]!, velocity: (await toTensorDataAll([s.scale.velocity]))[0]! } : null))),
     };
   }
 
@@ -252,9 +304,16 @@ export class MaskedTrainer {
       s.coef.dispose();
       s.coef = this.coefOf(s.mask);
       s.lastLogged = asTensor(saved.lastLogged[i]!, shape);
-      const masked = tf.mul(s.dense, s.mask);
-      s.kernel.variable.write(masked);
-      masked.dispose();
+      const scale = saved.scales?.[i] ?? null;
+      if ((scale === null) !== (s.scale === null)) throw new Error(`The checkpoint's training state does not fit this model (kernel ${i + 1}: channel scale ${s.scale ? 'expected' : 'not expected'}).`);
+      if (scale && s.scale) {
+        const sc = s.scale;
+        tf.tidy(() => {
+          sc.value.assign(fromTensorData(scale.value).reshape(sc.shape));
+          sc.velocity.assign(fromTensorData(scale.velocity).reshape(sc.shape));
+        });
+      }
+      this.writeKernel(s);
     });
     this.others.forEach((o, i) => tf.tidy(() => o.velocity.assign(fromTensorData(saved.otherVelocity[i]!).reshape(o.velocity.shape))));
     this.stepCount = saved.steps;
@@ -267,6 +326,8 @@ export class MaskedTrainer {
       s.coef.dispose();
       s.lastLogged.dispose();
       s.velocity.dispose();
+      s.scale?.value.dispose();
+      s.scale?.velocity.dispose();
     }
     for (const o of this.others) o.velocity.dispose();
   }

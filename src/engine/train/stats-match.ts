@@ -38,6 +38,8 @@ interface DenseState {
   weights: Float32Array[][];
   /** Dense output statistics per layer, for the batches of `key`. */
   stats: { key: string; mean: Float32Array[]; std: Float32Array[] } | null;
+  /** The per-channel scales the last match folded into each layer's output kernel. */
+  scales: Float32Array[] | null;
 }
 
 const EPS = 1e-5;
@@ -66,7 +68,7 @@ function matchableLayers(model: tf.LayersModel): MatchedLayer[] {
  */
 export function rememberDenseWeights(model: tf.LayersModel): void {
   const layers = matchableLayers(model);
-  dense.set(model, { layers, weights: layers.map((l) => l.weights.map((w) => w.read().dataSync().slice() as Float32Array)), stats: null });
+  dense.set(model, { layers, weights: layers.map((l) => l.weights.map((w) => w.read().dataSync().slice() as Float32Array)), stats: null, scales: null });
 }
 
 /** Runs the model over `batches` with `hook(layerIndex, preActivation)` replacing what each matched layer passes on (before its activation). */
@@ -186,9 +188,11 @@ export function matchOutputStatistics(model: tf.LayersModel, batches: () => Iter
   }
   if (n === 0) return 0;
   // Fold: y' = (y - mu) * s + mu_dense with y = conv(x, w) + b, so w' = w * s and b' = (b - mu) * s + mu_dense.
+  state.scales = [];
   tf.tidy(() => layers.forEach((l, i) => {
     const mu = acc.mean[i]!.map((v) => v / n);
     const s = acc.variance[i]!.map((v, c) => dStd[i]![c]! / Math.sqrt(v / n + EPS));
+    state.scales!.push(s);
     const kernel = outputKernel(l)!;
     const w = kernel.read().dataSync().slice() as Float32Array;
     const C = s.length;
@@ -200,6 +204,18 @@ export function matchOutputStatistics(model: tf.LayersModel, batches: () => Iter
     }
   }));
   return layers.length;
+}
+
+/**
+ * The per-output-channel scale the last match folded into `kernel` (a layer's output kernel), or
+ * null when the model was not matched or `kernel` is not an output kernel (the depthwise kernel
+ * of a separable conv, whose scale went into the pointwise one).
+ */
+export function matchedScale(model: tf.LayersModel, kernel: tf.LayerVariable): Float32Array | null {
+  const state = dense.get(model);
+  if (!state?.scales) return null;
+  const i = state.layers.findIndex((l) => outputKernel(l) === kernel);
+  return i >= 0 ? state.scales[i]! : null;
 }
 
 /**
