@@ -1,5 +1,5 @@
 /** The independent PyTorch reference's checked-in numbers (scripts/reference/golden/*.json). */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Test top-1 of the reference over its seeds: mean, lowest, highest. */
@@ -14,12 +14,13 @@ interface GoldenFile {
   cases: Record<string, { testTop1: { final: { mean: number; min: number; max: number; values: number[] } } }>;
 }
 
-const FILE = join(import.meta.dirname, '..', 'reference', 'golden', 'demo-cifar10.json');
+const DIR = join(import.meta.dirname, '..', 'reference', 'golden');
 
-/** The reference's returned-model test top-1 for a quality case, or null when it has none. */
+/** The reference's returned-model test top-1 for a quality case (from any golden file), or null when it has none. */
 export function goldenFor(caseId: string): GoldenTop1 | null {
-  if (!existsSync(FILE)) return null;
-  const g = (JSON.parse(readFileSync(FILE, 'utf8')) as GoldenFile).cases[caseId];
+  if (!existsSync(DIR)) return null;
+  const files = readdirSync(DIR).filter((f) => f.endsWith('.json'));
+  const g = files.map((f) => (JSON.parse(readFileSync(join(DIR, f), 'utf8')) as GoldenFile).cases[caseId]).find((c) => c !== undefined);
   if (!g) return null;
   const f = g.testTop1.final;
   return { mean: f.mean, min: f.min, max: f.max, seeds: f.values.length };
