@@ -1,6 +1,6 @@
 /** The CLI's image-folder messages name the folder given, and --unlabelled takes folders that are not classes. */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,8 +29,25 @@ describe('pts-studio image folders', () => {
     mkdirSync(empty);
     const r = cli(['prune', '--model', DEMO_MODEL, '--images', empty]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain(`${empty} (--images): the folder holds no files`);
+    expect(r.stderr).toContain(`The folder ${empty} (--images) is empty: no images in it.`);
     expect(r.stderr).not.toMatch(/drop/i);
+  });
+
+  it('a zero-byte image is called empty, by name; one image is "1 image" in the closing table', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'pts-zero-')), 'one');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'image.png'), '');
+    const refused = cli(['prune', '--model', DEMO_MODEL, '--images', dir]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain(`${dir}/image.png: the file is empty (0 bytes)`);
+    expect(refused.stderr).not.toMatch(/not a JPEG/);
+    cpSync(join(DEMO_IMAGES, '0', '0499.png'), join(dir, 'image.png'));
+    const out = mkdtempSync(join(tmpdir(), 'pts-one-'));
+    const r = cli(['prune', '--model', DEMO_MODEL, '--images', dir, '--budget', '0', '--distribution', 'uniform', '--epochs', '1', '--out', out, '--quiet']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain('validation (1 image; they chose');
+    expect(r.stderr).toContain('(1 image)');
+    expect(r.stderr).toContain('10 classes, 5 prunable kernels');
   });
 
   it('refuses folders that are not classes, naming the folder and offering --unlabelled; --unlabelled runs on them', () => {

@@ -3,6 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { NamedBytes } from '../core/session-types';
 import { parseTeachableMetadata, TEACHABLE_PREPROCESS } from '../core/teachable/metadata';
+import { emptyFolderMessage } from '../core/words/empty-input';
 import type { Preprocess } from '../core/options';
 import { readFolder } from '../node/files';
 import type { PruneCommand } from './args';
@@ -13,7 +14,7 @@ export async function readImageFolder(dir: string, flag: string): Promise<NamedB
   if (!info) throw new Error(`${dir} (${flag}): no such folder.`);
   if (!info.isDirectory()) throw new Error(`${dir} (${flag}): not a folder; give the folder that holds the images (class sub-folders give labels).`);
   const files = await readFolder(resolve(dir));
-  if (files.length === 0) throw new Error(`${dir} (${flag}): the folder holds no files; put JPEG, PNG or WebP images in it (class sub-folders give labels).`);
+  if (files.length === 0) throw new Error(`${emptyFolderMessage(`${dir} (${flag})`, 'images')} Put JPEG, PNG or WebP images in it (class sub-folders give labels).`);
   return files;
 }
 

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { isAbortError } from '../core/abort';
 import type { ProgressEvent } from '../core/events';
 import { UNLABELLED_HINT } from '../core/unlabelled';
+import { plural } from '../core/words/plural';
 import { parseClassList } from '../engine/data/dataset';
 import { errorMessage } from '../engine/errors';
 import { WEIGHTS_FILE } from '../engine/export/export-model';
@@ -50,7 +51,7 @@ async function prune(argv: string[]): Promise<number> {
   const session = new StudioSession({ decode: decodeNode, backend: tf.getBackend() });
   log(`pts-studio: backend ${tf.getBackend()}: ${note}`);
   const summary = await session.loadModel(await readModelFiles(resolve(cmd.model)));
-  log(`model ${summary.name}: input ${summary.inputShape.join('x')}, ${summary.numClasses} classes, ${summary.prunable.length} prunable kernels (${summary.prunableParams.toLocaleString('en')} weights)`);
+  log(`model ${summary.name}: input ${summary.inputShape.join('x')}, ${plural(summary.numClasses, 'class')}, ${plural(summary.prunable.length, 'prunable kernel')} (${summary.prunableParams.toLocaleString('en')} weights)`);
   if (!cmd.preprocessGiven) cmd.options.preprocess = summary.suggestedPreprocess;
   const calibFiles = (await readImageFolder(cmd.images, '--images')).map((f) => ({ ...f, path: `calib/${f.path}` }));
   const evalFiles = cmd.valImages ? (await readImageFolder(cmd.valImages, '--val-images')).map((f) => ({ ...f, path: `eval/${f.path}` })) : [];

@@ -1,4 +1,5 @@
 import type { Metrics, ProgressEvent, RunReport } from '../core/events';
+import { plural } from '../core/words/plural';
 
 const pct = (v: number | undefined) => (v === undefined ? '   -  ' : `${(v * 100).toFixed(1).padStart(5)}%`);
 
@@ -7,7 +8,7 @@ export function formatMetrics(m: Metrics): string {
   const parts = [];
   if (m.top1 !== undefined) parts.push(`top-1 ${pct(m.top1)}`);
   if (m.top5 !== undefined) parts.push(`top-5 ${pct(m.top5)}`);
-  parts.push(`agreement ${pct(m.agreement)}`, `KL ${m.kl.toFixed(3)}`, `(${m.count} images)`);
+  parts.push(`agreement ${pct(m.agreement)}`, `KL ${m.kl.toFixed(3)}`, `(${plural(m.count, 'image')})`);
   return parts.join('  ');
 }
 
@@ -66,12 +67,12 @@ export class ProgressPrinter {
   summary(r: RunReport): void {
     this.log('');
     this.log(`global sparsity ${pct(r.globalSparsity)} (target ${pct(r.targetSparsity)}), pattern ${r.pattern}, distribution ${r.distribution}`);
-    this.log(`validation (${r.heldOutImages} images; they chose the checkpoint and the fallback):`);
+    this.log(`validation (${plural(r.heldOutImages, 'image')}; they chose the checkpoint and the fallback):`);
     this.log(`  dense    ${formatMetrics(r.dense)}`);
     this.log(`  one-shot ${formatMetrics(r.oneShot)}`);
     this.log(`  returned ${formatMetrics(r.final)}  [${r.returned}${r.bestStep >= 0 ? `, step ${r.bestStep}` : ''}]`);
     if (r.test) {
-      this.log(`test (${r.testImages} images, scored once; they chose nothing):`);
+      this.log(`test (${plural(r.testImages, 'image')}, scored once; they chose nothing):`);
       this.log(`  dense    ${formatMetrics(r.test.dense)}`);
       if (r.test.oneShotUniform) this.log(`  one-shot, uniform distribution ${formatMetrics(r.test.oneShotUniform)}`);
       this.log(`  one-shot ${formatMetrics(r.test.oneShot)}`);

@@ -36,7 +36,7 @@ export async function loadBuiltin(which: Builtin): Promise<void> {
     if (ok) setTeachableModel(null, null);
   } catch (e) {
     if (e instanceof MissingBuiltin) store.setNotice(e.message);
-    else store.reportError(errorText(e));
+    else store.reportError('model', errorText(e));
   } finally {
     store.endBusy(task);
   }
@@ -49,7 +49,7 @@ export async function loadBuiltin(which: Builtin): Promise<void> {
 export async function loadModelFiles(files: SourceFile[]): Promise<void> {
   if (files.length === 0) return;
   if (!files.some((f) => /(^|\/)[^/]*\.(json|onnx)$/i.test(f.path))) {
-    store.reportError(`No model.json or .onnx file among the ${files.length} file(s) given: pick the folder with model.json and its weight shards, or an .onnx file (with its external data).`);
+    store.reportError('model', `No model.json or .onnx file among the ${files.length} file(s) given: pick the folder with model.json and its weight shards, or an .onnx file (with its external data).`);
     return;
   }
   store.setNotice(null);
@@ -57,7 +57,7 @@ export async function loadModelFiles(files: SourceFile[]): Promise<void> {
   try {
     tm = await readTeachable(files);
   } catch (e) {
-    store.reportError(`Could not load the model: ${errorText(e)}`);
+    store.reportError('model', `Could not load the model: ${errorText(e)}`);
     return;
   }
   const source = tm ? `Teachable Machine export, ${describeFiles(files)}` : describeFiles(files);
@@ -93,7 +93,7 @@ export async function loadClassList(file: File): Promise<string[] | null> {
     await workerClient().inputs.setClassList(list);
     return list;
   } catch (e) {
-    store.reportError(errorText(e));
+    store.reportError('images', errorText(e));
     return null;
   }
 }

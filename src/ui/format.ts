@@ -5,10 +5,19 @@ export function pct(x: number | null | undefined, digits = 1): string {
   return x === null || x === undefined || !Number.isFinite(x) ? '–' : `${(x * 100).toFixed(digits)}%`;
 }
 
-/** Compact number: 475544 -> "475.5k", 0.000123 -> "1.23e-4". */
+/**
+ * An axis tick as a percentage to two significant digits, so ticks close to 0 stay apart:
+ * 0.0002 -> "0.02%" and 0.0004 -> "0.04%", where one decimal prints "0.0%" for both.
+ */
+export function pctTick(x: number): string {
+  return Number.isFinite(x) ? `${Number((x * 100).toPrecision(2))}%` : '–';
+}
+
+/** Compact number: 475544 -> "475.5k", 0.000123 -> "1.23e-4", 6.4e20 (a blown-up loss) -> "6.40e+20". */
 export function num(x: number | null | undefined): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return '–';
   const a = Math.abs(x);
+  if (a >= 1e9) return x.toExponential(2);
   if (a >= 1e6) return `${(x / 1e6).toFixed(2)}M`;
   if (a >= 1e4) return `${(x / 1e3).toFixed(1)}k`;
   if (Number.isInteger(x) || a >= 1e3) return x.toFixed(0);

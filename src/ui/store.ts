@@ -14,10 +14,21 @@ export type View = 'studio' | 'runs';
 
 export type WorkerStatus = 'starting' | 'ready' | 'restarting' | 'failed';
 
-/** An error shown in the banner until dismissed. */
+/** What an input error is about: the drop zone it came from. */
+export type InputTopic = 'model' | 'images' | 'test-images';
+
+/**
+ * What an error is about. A later success at the same thing clears it (a valid model clears a
+ * bad model's error), and it shows only on the page it concerns: run-history errors on Runs,
+ * the worker's on every page, the rest on the studio.
+ */
+export type ErrorTopic = InputTopic | 'run' | 'history' | 'worker';
+
+/** An error shown in the banner until dismissed or made stale by a later success. */
 export interface Banner {
   id: number;
   message: string;
+  topic: ErrorTopic;
 }
 
 export interface StudioState {
@@ -81,8 +92,23 @@ export function useStudio<T>(selector: (s: StudioState) => T): T {
 
 let nextBannerId = 1;
 
-export function reportError(message: string): void {
-  studio.setState((s) => ({ errors: [...s.errors, { id: nextBannerId++, message }] }));
+export function reportError(topic: ErrorTopic, message: string): void {
+  studio.setState((s) => ({ errors: [...s.errors, { id: nextBannerId++, message, topic }] }));
+}
+
+/** The errors without those about `topics` (a later success made them stale). */
+function without(errors: Banner[], ...topics: ErrorTopic[]): Banner[] {
+  return errors.some((b) => topics.includes(b.topic)) ? errors.filter((b) => !topics.includes(b.topic)) : errors;
+}
+
+/** Forgets the errors about `topic`: what they were about has since gone well. */
+export function clearErrors(topic: ErrorTopic): void {
+  studio.setState((s) => ({ errors: without(s.errors, topic) }));
+}
+
+/** Whether an error about `topic` belongs on `view`. */
+export function showsOn(topic: ErrorTopic, view: View): boolean {
+  return topic === 'worker' || (topic === 'history') === (view === 'runs');
 }
 
 export function dismissError(id: number): void {
@@ -144,15 +170,17 @@ export function setModel(model: ModelSummary, source: string, preprocess?: Prepr
     model,
     modelSource: source,
     options: { ...s.options, preprocess: preprocess ?? model.suggestedPreprocess },
+    errors: without(s.errors, 'model'),
   }));
 }
 
+/** Images read (or forgotten: null); images read clear the errors of earlier images. */
 export function setDataset(dataset: DatasetSummary | null, source: string | null): void {
-  studio.setState({ dataset, datasetSource: source });
+  studio.setState((s) => ({ dataset, datasetSource: source, errors: dataset ? without(s.errors, 'images') : s.errors }));
 }
 
 export function setTestSet(testSet: DatasetSummary | null, source: string | null): void {
-  studio.setState({ testSet, testSource: source });
+  studio.setState((s) => ({ testSet, testSource: source, errors: testSet ? without(s.errors, 'test-images') : s.errors }));
 }
 
 export function updateOptions(patch: Partial<PruneOptions>): void {
@@ -186,10 +214,11 @@ export function showResumedRun(run: RunState, options: PruneOptions): void {
 
 /** Shows a saved run in the studio (charts, result, downloads) without running anything. */
 export function openRun(record: RunRecord, artifacts: RunArtifacts | null): void {
-  studio.setState({
+  studio.setState((s) => ({
     run: { ...record.state, id: record.id, modelName: record.modelName, status: record.status, error: record.error, artifacts },
     view: 'studio',
-  });
+    errors: without(s.errors, 'history'),
+  }));
 }
 
 export function setView(view: View): void {

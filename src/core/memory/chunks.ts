@@ -3,6 +3,7 @@
  * fewest equal chunks whose estimated activation memory fits. Pure arithmetic; the estimate of
  * bytes per image comes from the engine (engine/train/step-memory.ts).
  */
+import { plural } from '../words/plural';
 
 /** The split of one batch. */
 export interface ChunkPlan {
@@ -31,7 +32,7 @@ export function describeChunks(batch: number, plan: ChunkPlan, limitMB: number):
   const mb = Math.round(plan.bytes / 2 ** 20);
   return (
     `Training batch ${batch} would need about ${Math.round((batch * plan.bytes) / plan.chunk / 2 ** 20)} MB of activations per step, over the ${limitMB} MB step memory: ` +
-    `each step runs ${plan.passes} chunks of up to ${plan.chunk} images (about ${mb} MB each) and sums their gradients. ` +
+    `each step runs ${plan.passes} chunks of up to ${plural(plan.chunk, 'image')} (about ${mb} MB each) and sums their gradients. ` +
     `The update is the batch's; BatchNorm statistics are per chunk.`
   );
 }

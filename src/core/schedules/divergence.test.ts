@@ -37,4 +37,10 @@ describe('divergence', () => {
     expect(divergenceOf({ ...base, step: 1, loss: NaN })).toMatch(/step 1 \(loss NaN\)/);
     expect(divergenceOf({ ...base, step: 2, gap: Infinity })).not.toBeNull();
   });
+
+  it('says the rate as people read it, and the advice once', () => {
+    const m = divergenceOf({ ...base, step: 1, loss: NaN, lr: 0.0005689693714699657 })!;
+    expect(m).toBe('Training diverged at step 1 (loss NaN); lr 0.00057 is too high for this model. Kept the best checkpoint; try a lower learning rate.');
+    expect(divergenceOf({ ...base, gap: 31, lr: 0.0005689693714699657 })).toMatch(/try a lower learning rate \(now 0\.00057\)\.$/);
+  });
 });

@@ -8,6 +8,7 @@
  * at 90%: an objective going from -11.4 to 0.78 was called a divergence by that rule).
  */
 import type { Objective } from '../options';
+import { rateText } from '../words/numbers';
 
 /** Below this KL (T^2-scaled) the student matches the teacher so closely that ratios to it are noise. */
 export const GAP_FLOOR = 0.05;
@@ -36,11 +37,11 @@ export interface DivergenceCheck {
 /** The divergence message for this step, or null when training is fine. A non-finite loss or gap always diverges. */
 export function divergenceOf(c: DivergenceCheck): string | null {
   if (!Number.isFinite(c.loss) || !Number.isFinite(c.gap)) {
-    return `Training diverged at step ${c.step} (loss ${c.loss}); lr ${c.lr} is too high for this model. Kept the best checkpoint; try a lower learning rate.`;
+    return `Training diverged at step ${c.step} (loss ${c.loss}); lr ${rateText(c.lr)} is too high for this model. Kept the best checkpoint; try a lower learning rate.`;
   }
   const what = distills(c.objective) ? 'the KL to the dense model' : 'the loss';
   if (c.step > c.after && Number.isFinite(c.minGap) && c.gap > c.factor * Math.max(c.minGap, GAP_FLOOR)) {
-    return `Training diverged at step ${c.step}: ${what} rose to ${c.gap.toPrecision(3)}, over ${c.factor}x its lowest ${c.minGap.toPrecision(3)}. Kept the best checkpoint; try a lower learning rate (now ${c.lr}).`;
+    return `Training diverged at step ${c.step}: ${what} rose to ${c.gap.toPrecision(3)}, over ${c.factor}x its lowest ${c.minGap.toPrecision(3)}. Kept the best checkpoint; try a lower learning rate (now ${rateText(c.lr)}).`;
   }
   return null;
 }

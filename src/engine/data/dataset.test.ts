@@ -158,7 +158,14 @@ describe('buildDataset', () => {
     const folder = await failure(notes);
     expect(folder.file).toBe('holiday');
     expect(folder.message).toBe('holiday: no image among its 4 file(s) (a.txt, b.txt, c.txt, and 1 more). Give a folder of JPEG, PNG or WebP images.');
-    expect((await failure([text('cam/x.jpg', 'no')])).message).toMatch(/^cam: none of the 1 image file\(s\) could be used \(first problem: cam\/x\.jpg: /);
+    expect((await failure([text('cam/x.jpg', 'no')])).message).toMatch(/^cam: its one image file could not be used \(cam\/x\.jpg: /);
+  });
+
+  it('calls a zero-byte image empty, by name, instead of "not an image"', async () => {
+    const empty: NamedBytes = { path: 'cam/image.png', bytes: new ArrayBuffer(0) };
+    expect((await failure([empty])).message).toBe('cam: its one image file could not be used (cam/image.png: the file is empty (0 bytes)).');
+    const { summary } = await build([empty, image('cam/ok.png', 5)], { numClasses: 1 });
+    expect(summary.skipped).toEqual([{ file: 'cam/image.png', message: 'cam/image.png: the file is empty (0 bytes)' }]);
   });
 
   it('stops with an AbortError when the signal fires', async () => {

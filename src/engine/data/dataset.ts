@@ -3,6 +3,7 @@
  * labels it from its folder, and collects what could not be used instead of failing on it.
  */
 import { Rng } from '../../core/rng';
+import { emptyFileMessage } from '../../core/words/empty-input';
 import type { DatasetSummary, InputProblem, NamedBytes } from '../../core/session-types';
 import { InputError, errorMessage } from '../errors';
 import { baseName, depth, normalizePath } from '../paths';
@@ -77,7 +78,9 @@ export async function buildDataset(
   let count = 0;
   for (const [i, f] of candidates.entries()) {
     if (opts.signal?.aborted) throw abortError();
-    if (!plan.leftOut[i]) {
+    // A zero-byte file is named as empty: "not an image" would send the user looking at its format.
+    if (!plan.leftOut[i] && f.bytes.byteLength === 0) skipped.push({ file: f.path, message: emptyFileMessage(f.path) });
+    else if (!plan.leftOut[i]) {
       try {
         const img = await decode(f.bytes, f.path, opts.maxSide ?? 4096);
         pixels.set(fitImage(img, geometry), count * size);
@@ -93,7 +96,8 @@ export async function buildDataset(
   }
   if (count === 0) {
     const first = skipped[0]?.message ?? '';
-    throw new InputError(where, `${where}: none of the ${candidates.length} image file(s) could be used (first problem: ${first}).`);
+    const none = candidates.length === 1 ? `its one image file could not be used (${first})` : `none of the ${candidates.length} image file(s) could be used (first problem: ${first})`;
+    throw new InputError(where, `${where}: ${none}.`);
   }
   const labelled = plan.source !== 'none';
   const dataset: Dataset = {

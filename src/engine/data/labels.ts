@@ -4,6 +4,7 @@
  */
 import type { InputProblem } from '../../core/session-types';
 import { UNLABELLED_HINT } from '../../core/unlabelled';
+import { plural } from '../../core/words/plural';
 import { InputError } from '../errors';
 import { baseName, dirName } from '../paths';
 
@@ -116,7 +117,7 @@ export function planLabels(paths: string[], numClasses: number, classList: strin
     if (bad.length > 0) {
       throw new InputError(
         folderPath(bad[0]!),
-        `${folderPath(bad[0]!)}: folder name ${listNames(bad)} reads as a class index, but the model has ${numClasses} classes ` +
+        `${folderPath(bad[0]!)}: folder name ${listNames(bad)} reads as a class index, but the model has ${plural(numClasses, 'class')} ` +
           `(0..${numClasses - 1}). Rename the folder to a valid class index${classList ? ' or class name' : ''}, ${UNLABELLED_HINT}.`,
       );
     }
@@ -141,7 +142,7 @@ export function planLabels(paths: string[], numClasses: number, classList: strin
       if (names.length > numClasses) {
         throw new InputError(
           root === '' ? where : root,
-          `${root === '' ? where : root}: ${names.length} class folders but the model has ${numClasses} classes. Name folders by class index (0..${numClasses - 1})` +
+          `${root === '' ? where : root}: ${names.length} class folders but the model has ${plural(numClasses, 'class')}. Name folders by class index (0..${numClasses - 1})` +
             `${classList ? '' : ' or add a classes.txt'}, ${UNLABELLED_HINT}.`,
         );
       }

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { throwIfAborted } from '../../core/abort';
 import type { BudgetReport, LayerReport, Metrics, Phase, ProgressCallback, RunReport, TestScores } from '../../core/events';
 import { describePlan, FILL, PATIENT_EPOCHS, sizeTraining } from '../../core/budget/plan-budget';
+import { plural } from '../../core/words/plural';
 import { scoreLogits } from '../../core/metrics/score';
 import { keepCount } from '../../core/masks/magnitude';
 import { formatPattern, validateOptions, type PruneOptions } from '../../core/options';
@@ -99,7 +100,7 @@ export async function runPipeline(inputs: RunInputs, o: PruneOptions, emit: Prog
     const classes = model.outputs[0]!.shape[model.outputs[0]!.shape.length - 1]!;
     if (split.calib.length < SMALL_PER_CLASS * Math.min(classes, 100)) {
       warnings.push(
-        `The calibration set is small for this model (${split.calib.length} images for ${classes} classes): training may overfit it. The held-out split picks the checkpoint, and the one-shot model is kept if training does not beat it.`,
+        `The calibration set is small for this model (${plural(split.calib.length, 'image')} for ${plural(classes, 'class')}): training may overfit it. The held-out split picks the checkpoint, and the one-shot model is kept if training does not beat it.`,
       );
     }
     warnings.forEach((message) => emit({ type: 'warning', message }));
@@ -116,7 +117,7 @@ export async function runPipeline(inputs: RunInputs, o: PruneOptions, emit: Prog
     });
     if (!ctx.hasBatchNorm) rememberDenseWeights(model);
 
-    phase('dense-eval', `Scoring the dense model on ${heldOut.length} held-out images`);
+    phase('dense-eval', `Scoring the dense model on ${plural(heldOut.length, 'held-out image')}`);
     ctx.denseHeldOutLogits = await predictLogits(ctx.teacherLogits, ds, heldOut, o.preprocess, evalBatch(ctx), signal);
     const denseMetrics = scoreLogits(ctx.denseHeldOutLogits, ctx.denseHeldOutLogits, classes, labelsOf(ds, heldOut));
     emit({ type: 'metrics', which: 'dense', metrics: denseMetrics });
@@ -178,7 +179,7 @@ export async function runPipeline(inputs: RunInputs, o: PruneOptions, emit: Prog
       ? { metrics: resume.best.metrics, step: resume.best.step, weights: resume.best.weights.map(fromTensorData) }
       : null;
 
-    phase('dst', `Dynamic sparse training, ${ctx.options.epochs} epoch(s) over ${ctx.calib.length} images`);
+    phase('dst', `Dynamic sparse training, ${plural(ctx.options.epochs, 'epoch')} over ${plural(ctx.calib.length, 'image')}`);
     const replicas = await startTrainingThreads(ctx, inputs.trainingThreads);
     const dst = await runDst(ctx, targets, dist.sparsities, oneShot, {
       ...(resume ? { resume: { progress: resume.train, best: resumedBest } } : {}),
@@ -193,7 +194,7 @@ export async function runPipeline(inputs: RunInputs, o: PruneOptions, emit: Prog
     emit({ type: 'metrics', which: 'final', metrics: finalMetrics });
     let test: TestScores | null = null;
     if (inputs.test && inputs.test.count > 0) {
-      phase('final-eval', `Scoring the dense, one-shot and returned models once on ${inputs.test.count} test images`);
+      phase('final-eval', `Scoring the dense, one-shot and returned models once on ${plural(inputs.test.count, 'test image')}`);
       test = await scoreTest(ctx, inputs.test, oneShotWeights, dst.best.weights, dist.history.length > 0 ? { targets, sparsities: uniform } : null);
       emit({ type: 'test-metrics', scores: test });
     }

@@ -13,6 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { NamedBytes } from '../../core/session-types';
+import { plural } from '../../core/words/plural';
 import { errorMessage } from '../errors';
 import type { BnInternals } from '../model/bn-internals';
 import { leafLayers } from '../model/kernels';
@@ -152,7 +153,7 @@ export class TrainingReplicas {
     model: tf.LayersModel, vars: tf.Variable[], batch: GradientBatch, logits: (x: tf.Tensor) => tf.Tensor2D, objective: ObjectiveParams, passes: number[],
   ): { value: tf.Scalar; grads: tf.NamedTensorMap; logits: tf.Tensor2D } {
     if (this.closed) throw new BatchSyncError('the training threads are closed');
-    if (passes.some((p) => p < this.threads)) throw new Error(`a pass of ${Math.min(...passes)} images cannot be split over ${this.threads} threads`);
+    if (passes.some((p) => p < this.threads)) throw new Error(`a pass of ${plural(Math.min(...passes), 'image')} cannot be split over ${this.threads} threads`);
     const n = batch.x.shape[0]!;
     // Thread t's images: its share of each pass, and its parts: one per pass.
     const rows: number[][] = Array.from({ length: this.threads }, () => []);

@@ -11,8 +11,12 @@ const HINT =
 /** The KL gap per training step, with the base-decayed objective as a second line on its own axis. */
 export const KlChart = memo(function KlChart({ data, note = null }: { data: TrainPoint[]; note?: string | null }) {
   const kl = data.flatMap((p) => (p.kl === null ? [] : [p.kl]));
-  const attrs: Record<`data-${string}`, string | number> =
-    kl.length > 0 ? { 'data-kl-min': Math.min(...kl), 'data-kl-series': kl.map((v) => v.toPrecision(4)).join(' ') } : {};
+  // A diverged step's KL is NaN: the minimum is over the finite ones, and absent when there are none.
+  const finite = kl.filter((v) => Number.isFinite(v));
+  const attrs: Record<`data-${string}`, string | number> = {
+    ...(finite.length > 0 ? { 'data-kl-min': Math.min(...finite) } : {}),
+    ...(kl.length > 0 ? { 'data-kl-series': kl.map((v) => v.toPrecision(4)).join(' ') } : {}),
+  };
   return (
     <ChartCard testid="chart-loss" title="KL gap (loss)" hint={HINT} points={data.length} empty="Starts with sparse training." note={note} attrs={attrs}>
       <LineChart data={data} margin={{ top: 8, right: 4, bottom: 0, left: 0 }}>

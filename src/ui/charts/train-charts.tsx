@@ -1,6 +1,6 @@
 import { memo, useMemo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
-import { num, pct } from '../format';
+import { num, pct, pctTick } from '../format';
 import type { ChurnPoint, EvalPoint, SearchPoint, TrainPoint } from '../run-state';
 import { AXIS_STYLE, ChartCard, COLORS } from './chart-card';
 
@@ -74,7 +74,7 @@ export const ChurnChart = memo(function ChurnChart({ data, note = null }: { note
       <LineChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
         <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} tick={AXIS_STYLE} />
-        <YAxis tick={AXIS_STYLE} tickFormatter={(v: number) => pct(v, 1)} width={48} domain={[0, nonZeroMax]} />
+        <YAxis tick={AXIS_STYLE} tickFormatter={pctTick} width={52} domain={[0, nonZeroMax]} />
         <Tooltip formatter={(v) => pct(Number(v), 2)} labelFormatter={(s) => `step ${s}`} />
         {Array.from({ length: layers }, (_, i) => (
           <Line key={i} dataKey={`l${i}`} name={`layer ${i + 1}`} stroke="#cbd5e1" strokeWidth={0.75} dot={false} isAnimationActive={false} />

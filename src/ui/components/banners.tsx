@@ -1,8 +1,9 @@
-import { dismissError, setNotice, useStudio } from '../store';
+import { dismissError, setNotice, showsOn, useStudio } from '../store';
 
-/** Errors stay until dismissed; the page keeps working underneath. */
+/** Errors of the page shown stay until dismissed or until what they were about goes well; the page keeps working underneath. */
 export function ErrorBanner() {
-  const errors = useStudio((s) => s.errors);
+  const view = useStudio((s) => s.view);
+  const errors = useStudio((s) => s.errors).filter((b) => showsOn(b.topic, view));
   if (errors.length === 0) return null;
   return (
     <div className="banners" role="alert">

@@ -1,4 +1,5 @@
 import { PREPROCESS_PRESETS, type Preprocess } from '../../core/options';
+import { plural } from '../../core/words/plural';
 import { count } from '../format';
 import { updatePreprocess, useStudio } from '../store';
 import { Thumbnail } from './thumbnail';
@@ -66,7 +67,7 @@ export function DatasetSummaryView() {
         <div className="fact">
           <span className="label">Labels</span>
           <span className="value" data-testid="dataset-labelled">
-            {dataset.labelled ? `yes, ${dataset.perClass.length} classes` : 'none'}
+            {dataset.labelled ? `yes, ${plural(dataset.perClass.length, 'class')}` : 'none'}
           </span>
         </div>
         <div className="fact">
@@ -77,7 +78,7 @@ export function DatasetSummaryView() {
       <PreprocessSelect />
       {few && (
         <p className="warning">
-          {dataset.count} images is a small calibration set for a {numClasses}-class model: expect training to overfit
+          {plural(dataset.count, 'image')} is a small calibration set for a {numClasses}-class model: expect training to overfit
           (the validation split chooses the checkpoint; add test images to score the result on images that chose nothing).
         </p>
       )}

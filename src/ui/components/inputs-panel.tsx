@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { plural } from '../../core/words/plural';
 import { loadBuiltin, loadClassList, loadImageFiles, loadModelFiles, loadTestFiles } from '../actions';
 import { useStudio } from '../store';
 import { DatasetSummaryView } from './dataset-summary';
@@ -82,7 +83,7 @@ export function InputsPanel() {
         </PickButton>
         <span className="muted small" data-testid="classlist-status">
           {classList
-            ? `${classList.name}: ${classList.size} class names (folder names are matched to them)`
+            ? `${classList.name}: ${plural(classList.size, 'class name')} (folder names are matched to them)`
             : 'One class name per line (or a JSON array), in the model’s output order.'}
         </span>
       </div>

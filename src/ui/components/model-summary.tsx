@@ -1,4 +1,5 @@
 import type { ModelSummary } from '../../core/session-types';
+import { plural } from '../../core/words/plural';
 import { count, num } from '../format';
 import { useStudio } from '../store';
 
@@ -38,7 +39,7 @@ export function ModelSummaryView() {
         <Fact label="Parameters" value={count(model.totalParams)} testid="model-params" />
         <Fact
           label="Prunable"
-          value={`${count(model.prunableParams)} in ${model.prunable.length} kernels`}
+          value={`${count(model.prunableParams)} in ${plural(model.prunable.length, 'kernel')}`}
           testid="model-prunable"
         />
         <Fact label="BatchNorm" testid="model-batchnorm" value={model.hasBatchNorm ? 'yes (re-estimated after pruning)' : 'none (folded or absent): after pruning each layer is rescaled to the dense output statistics, a setting'} />
@@ -50,7 +51,7 @@ export function ModelSummaryView() {
         </p>
       )}
       <p className="muted small">
-        {model.layerCount} layers: {layerClasses(model)}
+        {plural(model.layerCount, 'layer')}: {layerClasses(model)}
       </p>
       {model.warnings.map((w) => (
         <p className="warning" key={w}>

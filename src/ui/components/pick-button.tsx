@@ -4,6 +4,7 @@ interface Props {
   children: ReactNode;
   /** data-testid of the (hidden) file input, which tests drive with setInputFiles. */
   testid: string;
+  /** The picked files; a folder picker also reports an empty folder, as an empty list. */
   onPick: (files: FileList) => void;
   multiple?: boolean;
   /** A folder picker (Chromium's webkitdirectory); files keep their relative paths. */
@@ -35,7 +36,7 @@ export function PickButton({ children, testid, onPick, multiple, folder, accept,
         {...(folder ? folderPicker : {})}
         onChange={(e) => {
           const el = e.currentTarget;
-          if (el.files && el.files.length > 0) onPick(el.files);
+          if (el.files && (el.files.length > 0 || folder)) onPick(el.files);
           el.value = ''; // picking the same thing again must fire `change` again
         }}
       />

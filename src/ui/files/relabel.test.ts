@@ -39,5 +39,12 @@ describe('images and labels stay consistent across a model change', () => {
     const renamed = relabelMessage(summary(true, [[0, '0', 5], [1, '1', 5]]), summary(true, [[0, 'tench', 5], [1, 'goldfish', 5]]), 'photos', { name: 'net', classes: null }, null);
     expect(renamed).toBe('The 10 images (photos) were checked against net: their folders now read as 2 of its classes (tench, goldfish).');
     expect(relabelMessage(demo, demo, 'x', { name: 'same', classes: CIFAR }, CIFAR)).toBeNull();
+    // One image is "1 image", and the verbs follow.
+    expect(relabelMessage(summary(true, [[0, '0', 1]]), summary(true, [[0, 'tench', 1]]), 'photo', { name: 'net', classes: null }, null)).toBe(
+      'The 1 image (photo) was checked against net: its folder now reads as 1 of its classes (tench).',
+    );
+    expect(relabelMessage(summary(true, [[0, 'cat', 1]]), { ...summary(false), count: 1 }, 'photo', { name: 'net', classes: null }, ['cat'])).toMatch(
+      /^The 1 image \(photo\) was labelled with the previous model's classes \(cat\); net has other classes, so it is now unlabelled/,
+    );
   });
 });

@@ -3,6 +3,7 @@
  * for the new model, and labels that meant another model's classes are not kept. Pure.
  */
 import type { DatasetSummary } from '../../core/session-types';
+import { plural } from '../../core/words/plural';
 
 /** Same class names in the same order. */
 function sameClasses(a: readonly string[] | null | undefined, b: readonly string[] | null | undefined): boolean {
@@ -41,14 +42,16 @@ export function relabelMessage(
   if (before.labelled && !after.labelled) {
     const was = previousClasses ? ` with the previous model's classes (${names(previousClasses)})` : '';
     const now = model.classes ? `${model.name}'s classes are ${names(model.classes)}` : `${model.name} has other classes`;
+    const [were, they] = after.count === 1 ? ['was', 'it is'] : ['were', 'they are'];
     return (
-      `The ${after.count} images (${source}) were labelled${was}; ${now}, so they are now unlabelled and scored by agreement with the dense model. ` +
+      `The ${plural(after.count, 'image')} (${source}) ${were} labelled${was}; ${now}, so ${they} now unlabelled and scored by agreement with the dense model. ` +
       'Load images in folders named after its classes to score accuracy.'
     );
   }
   const key = (s: DatasetSummary) => s.perClass.map((c) => `${c.classIndex}:${c.name}:${c.count}`).join('|');
   if (before.labelled && after.labelled && key(before) !== key(after)) {
-    return `The ${after.count} images (${source}) were checked against ${model.name}: their folders now read as ${after.perClass.length} of its classes (${names(after.perClass.map((c) => c.name))}).`;
+    const [were, folders] = after.count === 1 ? ['was', 'its folder now reads'] : ['were', 'their folders now read'];
+    return `The ${plural(after.count, 'image')} (${source}) ${were} checked against ${model.name}: ${folders} as ${after.perClass.length} of its classes (${names(after.perClass.map((c) => c.name))}).`;
   }
   if (after.count !== before.count) return `The images (${source}) were read again for ${model.name}: ${after.count} usable (before: ${before.count}).`;
   return null;

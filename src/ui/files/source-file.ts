@@ -55,6 +55,11 @@ export function entriesOfDrop(dt: DataTransfer): { entries: FileSystemEntry[]; f
   return { entries, files: Array.from(dt.files) };
 }
 
+/** Names of the folders a drop holds: all that is left to name when they hold no file. */
+export function folderNamesOfDrop(drop: { entries: FileSystemEntry[] }): string[] {
+  return drop.entries.filter((e) => e.isDirectory).map((e) => e.name);
+}
+
 export async function filesOfDrop(drop: { entries: FileSystemEntry[]; files: File[] }): Promise<SourceFile[]> {
   if (drop.entries.length === 0) return fromFileList(drop.files);
   const out: SourceFile[] = [];

@@ -1,3 +1,4 @@
+import { plural } from '../../core/words/plural';
 import { acceptUnlabelled } from '../actions';
 import { useStudio } from '../store';
 import { useUnlabelledOffer } from './unlabelled-offer';
@@ -11,7 +12,7 @@ export function UnlabelledOfferView() {
   return (
     <div className="banner banner-notice unlabelled-offer" data-testid="unlabelled-offer">
       <span className="banner-text">
-        The folders of {offer.source} are not classes of {model}. Use the {offer.files.length} files as unlabelled images: the
+        The folders of {offer.source} are not classes of {model}. Use the {plural(offer.files.length, 'file')} as unlabelled images: the
         run then scores agreement with the dense model instead of accuracy.
       </span>
       <button type="button" className="primary" data-testid="load-unlabelled" disabled={locked} onClick={() => void acceptUnlabelled(offer)}>

@@ -1,8 +1,15 @@
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { AXIS_STYLE, ChartCard, COLORS } from '../charts/chart-card';
+import { rateText } from '../../core/words/numbers';
 import { duration, num, pct } from '../format';
 import type { RunRecord } from '../persist/db';
 import { headline, recipeLabel, statusLabel } from './run-labels';
+
+/** The rate a run trained at (the automatic one it chose, once known), as people read it. */
+function lrLabel(r: RunRecord): string {
+  const lr = r.state.report?.settings.lr ?? r.options.lr;
+  return lr > 0 ? rateText(lr) : 'auto';
+}
 
 /** One row of the comparison: a label and how to read it from a run. */
 const ROWS: { label: string; value: (r: RunRecord) => string }[] = [
@@ -11,7 +18,7 @@ const ROWS: { label: string; value: (r: RunRecord) => string }[] = [
   { label: 'Recipe', value: recipeLabel },
   { label: 'Status', value: statusLabel },
   { label: 'Achieved sparsity', value: (r) => pct(r.state.report?.globalSparsity, 2) },
-  { label: 'Epochs · batch · lr', value: (r) => `${r.options.epochs} · ${r.options.batchSize} · ${r.state.report?.settings.lr ?? (r.options.lr || 'auto')}` },
+  { label: 'Epochs · batch · lr', value: (r) => `${r.options.epochs} · ${r.options.batchSize} · ${lrLabel(r)}` },
   { label: 'Objective', value: (r) => `${r.options.objective}, T ${r.options.temperature}` },
   { label: 'Dense', value: (r) => pct(headline(r.state.metrics.dense)) },
   { label: 'One-shot', value: (r) => pct(headline(r.state.metrics.oneShot)) },

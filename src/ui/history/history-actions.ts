@@ -19,7 +19,7 @@ export async function loadHistory(): Promise<void> {
 export async function openSavedRun(id: string): Promise<void> {
   const status = store.studio.getState().run.status;
   if (status === 'running' || status === 'cancelling') {
-    store.reportError('A run is in progress: wait for it or cancel it before opening another.');
+    store.reportError('history', 'A run is in progress: wait for it or cancel it before opening another.');
     return;
   }
   const record = await getRun(id);
@@ -31,7 +31,7 @@ export async function openSavedRun(id: string): Promise<void> {
 export async function downloadSavedRun(id: string): Promise<void> {
   const [record, artifacts] = await Promise.all([getRun(id), getArtifacts(id)]);
   if (!record || !artifacts) {
-    store.reportError('This run has no saved files to download.');
+    store.reportError('history', 'This run has no saved files to download.');
     return;
   }
   saveFile(`${fileStem(record.modelName, artifacts.report.targetSparsity)}-run.zip`, runZip(artifacts), 'application/zip');

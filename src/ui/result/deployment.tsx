@@ -1,4 +1,5 @@
 import type { DeploymentReport } from '../../core/events';
+import { plural } from '../../core/words/plural';
 import { bytes, num } from '../format';
 
 function ratio(r: number | null): string {
@@ -12,7 +13,7 @@ export function DeploymentView({ d }: { d: DeploymentReport }) {
     ['Dense float32', t.denseFloat32, ''],
     ['Bitmask + values', t.bitmask, ratio(t.ratios.bitmask)],
     ['CSR', t.csr, ratio(t.ratios.csr)],
-    [`N:M packed (${t.nmLayers} layers)`, t.nmPacked, ratio(t.ratios.nmPacked)],
+    [`N:M packed (${plural(t.nmLayers, 'layer')})`, t.nmPacked, ratio(t.ratios.nmPacked)],
   ];
   return (
     <div className="deployment" data-testid="result-deployment">

@@ -1,28 +1,31 @@
 import type { RunReport } from '../../core/events';
+import type { ReturnVerdict } from '../../core/metrics/verdict';
+import { plural } from '../../core/words/plural';
 import { duration, pct } from '../format';
 import { useStudio } from '../store';
 import { fileStem, masksZip, modelZip, saveFile } from './downloads';
 import { DeploymentView } from './deployment';
 import { LayerTable } from './layer-table';
 import { MetricsTable } from './metrics-table';
+import { runVerdict } from '../run-verdict';
 import { RunSummary } from '../teaching/teaching-views';
+import { returnedSentence } from './returned-words';
 import { TeachableDownload } from './teachable-download';
 
-function Returned({ report }: { report: RunReport }) {
-  const trained = report.returned === 'trained';
+/** Which model came back and why: the run's verdict, the same one the teaching notes put in words. */
+function Returned({ report, verdict }: { report: RunReport; verdict: ReturnVerdict }) {
   return (
-    <div className={`returned ${trained ? 'good' : 'caution'}`} data-testid="result-returned" data-returned={report.returned}>
-      {trained
-        ? `The trained model was returned: its best checkpoint on the validation images (step ${report.bestStep}) beat the one-shot model.`
-        : 'The one-shot model was returned: training did not beat it on the validation images, so its result was kept instead.'}
+    <div className={`returned ${verdict.returned === 'trained' ? 'good' : 'caution'}`} data-testid="result-returned" data-returned={verdict.returned} data-relation={verdict.relation}>
+      <span data-testid="result-returned-text">{returnedSentence(verdict)}</span>
       {report.stoppedEarly && (
         <div className="muted small" data-testid="result-stopped">
           {report.stoppedEarly}
         </div>
       )}
+      {/* The message already says what happened and what to try. */}
       {report.divergence && (
         <div className="divergence" data-testid="result-divergence">
-          Training diverged: {report.divergence} Try a smaller learning rate.
+          {report.divergence}
         </div>
       )}
     </div>
@@ -35,8 +38,8 @@ function Timings({ report }: { report: RunReport }) {
     <p className="muted small" data-testid="result-timings">
       Total {duration(t.totalSeconds)} on {report.backend} · search {duration(t.searchSeconds)} (
       {t.fitnessSeconds.toFixed(2)} s per fitness evaluation{(t.searchParallel ?? 1) > 1 ? `, ${t.searchParallel} side by side` : ''}) · training {duration(t.trainSeconds)} (
-      {t.msPerStep.toFixed(0)} ms per step) · {report.calibrationImages} calibration + {report.heldOutImages} validation
-      {report.testImages > 0 ? ` + ${report.testImages} test` : ''} images
+      {t.msPerStep.toFixed(0)} ms per step) · {plural(report.calibrationImages, 'calibration image')} + {plural(report.heldOutImages, 'validation image')}
+      {report.testImages > 0 ? ` + ${plural(report.testImages, 'test image')}` : ''}
       {report.budget && (
         <span data-testid="result-budget">
           {' '}· budget {duration(report.budget.budgetSeconds)}, plan: {report.budget.plan}
@@ -52,6 +55,7 @@ export function ResultPanel() {
   // A reopened saved run names its files after its own model, not the one loaded now.
   const modelName = useStudio((s) => s.run.modelName ?? s.model?.name ?? 'model');
   const report = run.report;
+  const verdict = runVerdict(run);
   const artifacts = run.artifacts;
   if (!report && !run.metrics.dense) return null;
   const stem = report ? fileStem(modelName, report.targetSparsity) : '';
@@ -67,21 +71,21 @@ export function ResultPanel() {
         </p>
       )}
       <h3 className="metrics-title" data-testid="validation-title">
-        Validation · {run.metrics.dense?.count ?? '…'} images held out of training; they chose the checkpoint and whether one-shot is returned
+        Validation · {run.metrics.dense ? plural(run.metrics.dense.count, 'image') : '… images'} held out of training; they chose the checkpoint and whether one-shot is returned
       </h3>
       <MetricsTable metrics={run.metrics} returned={report?.returned ?? null} />
       {run.test && (
         <>
           <h3 className="metrics-title" data-testid="test-title">
-            Test · {run.test.dense.count} images scored once at the end; they chose nothing
+            Test · {plural(run.test.dense.count, 'image')} scored once at the end; they chose nothing
           </h3>
           <MetricsTable metrics={run.test} returned={report?.returned ?? null} set="test" />
         </>
       )}
-      {report && (
+      {report && verdict && (
         <>
-          <Returned report={report} />
-          <RunSummary report={report} />
+          <Returned report={report} verdict={verdict} />
+          <RunSummary report={report} verdict={verdict} />
           {newWarnings.length > 0 && (
             <ul className="run-warnings" data-testid="result-warnings">
               {newWarnings.map((w, i) => (
@@ -122,7 +126,7 @@ export function ResultPanel() {
       {report?.deployment && <DeploymentView d={report.deployment} />}
       {report && (
         <details className="layers-details">
-          <summary>Per-layer result ({report.layers.length} kernels)</summary>
+          <summary>Per-layer result ({plural(report.layers.length, 'kernel')})</summary>
           <LayerTable layers={report.layers} />
         </details>
       )}

@@ -2,8 +2,10 @@
  * One live sentence or two beside each chart, written from the run's own numbers (teaching
  * mode). Pure: the run's folded state in, sentences out (null while there is nothing to say).
  */
+import { returnVerdict } from '../../core/metrics/verdict';
 import type { RunState } from '../run-state';
-import { listWords, meanOf, percent, points, score, scoreName } from './words';
+import { runVerdict, scoredEval, verdictReason } from '../run-verdict';
+import { gap, listWords, meanOf, percent, points, score, scoreName } from './words';
 
 /** Steps averaged at each end of a series, so one noisy batch does not decide the sentence. */
 function window(length: number): number {
@@ -60,18 +62,19 @@ export function searchNote(run: RunState): string | null {
 
 /** The KL gap between sparse and dense outputs: where it started, where it is. */
 export function klNote(run: RunState): string | null {
-  const kl = run.train.flatMap((p) => (p.kl === null ? [] : [p.kl]));
+  // A step whose KL is not a number (a diverged one) has no place in a mean: the warning says what happened.
+  const kl = run.train.flatMap((p) => (p.kl === null || !Number.isFinite(p.kl) ? [] : [p.kl]));
   if (kl.length === 0) return null;
   const n = window(kl.length);
   const start = meanOf(kl, n, 'first');
   const now = meanOf(kl, n, 'last');
-  if (kl.length < 2 * n) return `The gap between the sparse and the dense network's outputs is ${now.toFixed(2)} (KL, 0 would be identical answers).`;
+  if (kl.length < 2 * n) return `The gap between the sparse and the dense network's outputs is ${gap(now)} (KL, 0 would be identical answers).`;
   const trend =
     now < start * 0.95
-      ? `fell from ${start.toFixed(2)} to ${now.toFixed(2)}: the sparse network answers more and more like the dense one`
+      ? `fell from ${gap(start)} to ${gap(now)}: the sparse network answers more and more like the dense one`
       : now > start * 1.05
-        ? `rose from ${start.toFixed(2)} to ${now.toFixed(2)}: the sparse network is drifting away from the dense one`
-        : `stays near ${now.toFixed(2)} (from ${start.toFixed(2)}): training is not closing the gap yet`;
+        ? `rose from ${gap(start)} to ${gap(now)}: the sparse network is drifting away from the dense one`
+        : `stays near ${gap(now)} (from ${gap(start)}): training is not closing the gap yet`;
   return `The KL gap between sparse and dense outputs (mean of ${n} steps) ${trend}.`;
 }
 
@@ -89,22 +92,28 @@ export function tauNote(run: RunState): string | null {
   );
 }
 
-/** Validation score during training against the one-shot model it must beat. */
+/** Validation score during training against the one-shot model, and which model the run's verdict returns (the banner's verdict too). */
 export function evalNote(run: RunState): string | null {
   const last = run.evals[run.evals.length - 1];
-  const oneShot = run.metrics.oneShot;
-  if (!last || !oneShot) return null;
+  const v = runVerdict(run);
+  const reason = v && verdictReason(v);
+  if (!last || !v?.best || !reason) return null;
   const now = last.top1 ?? last.agreement;
-  const base = score(oneShot);
-  const name = scoreName(oneShot);
-  const best = run.evals.filter((e) => e.best).pop();
-  const verdict =
-    now > base
+  const base = score(v.oneShot);
+  // The latest check alone against the one-shot model, at the verdict's precision, so "level" means what "tied" means.
+  const latest = returnVerdict(v.oneShot, [scoredEval(last)]).relation;
+  const against =
+    latest === 'beat'
       ? `${points(now, base)} above the one-shot model's ${percent(base)}`
-      : now < base
-        ? `${points(now, base)} below the one-shot model's ${percent(base)}; the one-shot model stays the fallback`
+      : latest === 'below'
+        ? `${points(now, base)} below the one-shot model's ${percent(base)}`
         : `level with the one-shot model's ${percent(base)}`;
-  return `At step ${last.step} the validation ${name} is ${percent(now)}, ${verdict}.${best ? ` Best checkpoint: step ${best.step}.` : ''}`;
+  const which = v.returned === 'trained' ? 'Best checkpoint' : "Training's best checkpoint";
+  const outcome =
+    v.returned === 'trained'
+      ? `the trained model ${v.ended ? 'was returned' : 'is the one to return so far'}`
+      : `the one-shot model ${v.ended ? 'was returned' : 'stays the fallback'}`;
+  return `At step ${last.step} the validation ${scoreName(v.oneShot)} is ${percent(now)}, ${against}. ${which}: step ${v.best.step}, which ${reason}: ${outcome}.`;
 }
 
 /** Mask churn: are weights still trading places? */

@@ -9,6 +9,8 @@ import { applyEvents, idleRun, type RunState } from '../run-state';
 import { churnNote, evalNote, klNote, searchNote, sparsityNote, tauNote } from './chart-notes';
 import { phaseNote } from './phase-notes';
 import { runSummary } from './summary';
+import { runVerdict } from '../run-verdict';
+import { returnedSentence } from '../result/returned-words';
 import demo90 from './fixtures/demo-90.json';
 import demo24 from './fixtures/demo-2of4.json';
 import demo30 from './fixtures/demo-30-1epoch.json';
@@ -34,7 +36,7 @@ describe('teaching notes on the recorded demo at 90%', () => {
   const rep = r90.report;
 
   it('the summary says dense, one-shot and returned with the report\'s numbers', () => {
-    const text = runSummary(rep).join(' ');
+    const text = runSummary(rep, runVerdict(run)!).join(' ');
     expect(rep.returned).toBe('trained');
     expect(text).toContain(`${pc(rep.dense.top1!)} top-1 accuracy on ${rep.dense.count} validation images`);
     expect(text).toContain(`dropped it to ${pc(rep.oneShot.top1!)}`);
@@ -70,7 +72,8 @@ describe('teaching notes on the recorded demo at 90%', () => {
     expect(tauNote(run)).toContain(`${(8 / lastTau).toFixed(2)}x as hard`);
     const lastEval = r90.events.filter((e) => e.type === 'eval').pop()!;
     expect(evalNote(run)).toBe(
-      `At step ${lastEval.step} the validation top-1 accuracy is ${pc(lastEval.metrics.top1!)}, ${((lastEval.metrics.top1! - rep.oneShot.top1!) * 100).toFixed(1)} points above the one-shot model's ${pc(rep.oneShot.top1!)}. Best checkpoint: step ${rep.bestStep}.`,
+      `At step ${lastEval.step} the validation top-1 accuracy is ${pc(lastEval.metrics.top1!)}, ${((lastEval.metrics.top1! - rep.oneShot.top1!) * 100).toFixed(1)} points above the one-shot model's ${pc(rep.oneShot.top1!)}. ` +
+        `Best checkpoint: step ${rep.bestStep}, which scored ${pc(rep.final.top1!)}, above the one-shot model's ${pc(rep.oneShot.top1!)}: the trained model was returned.`,
     );
     const lastGen = r90.events.filter((e) => e.type === 'search-generation').pop()!;
     expect(searchNote(run)).toContain(`Best so far: ${pc(lastGen.best)} (generation ${lastGen.generation})`);
@@ -108,12 +111,89 @@ describe('teaching notes on other recorded runs', () => {
     expect(phaseNote(uniform, 'search')).not.toMatch(/N:M/);
   });
 
-  it('30%, one epoch: the summary says why the one-shot model came back', () => {
+  it('30%, one epoch: a checkpoint level with the one-shot model is called a tie everywhere, and the one-shot model comes back', () => {
+    const run = fold(r30);
     const rep = r30.report;
     expect(rep.returned).toBe('one-shot');
-    const text = runSummary(rep).join(' ');
-    expect(text).toContain(`Training never beat ${pc(rep.oneShot.top1!)} on the validation images`);
-    expect(text).toContain('hands back the one-shot model');
-    expect(text).not.toContain('won back');
+    // Step 5 scored exactly the one-shot model's 78.3%, and the run did not keep it.
+    const verdict = runVerdict(run)!;
+    expect(verdict).toMatchObject({ returned: 'one-shot', relation: 'tie', best: { step: 5 } });
+    const tie = `training's best checkpoint on the validation images (step 5) only tied with the one-shot model at ${pc(rep.oneShot.top1!)}`;
+    expect(returnedSentence(verdict)).toBe(`The one-shot model was returned: ${tie}.`);
+    const text = runSummary(rep, verdict).join(' ');
+    expect(text).toContain(`On the validation images, training's best checkpoint (step 5) only tied with the one-shot model at ${pc(rep.oneShot.top1!)}. So the studio hands back the one-shot model.`);
+    expect(evalNote(run)).toBe(
+      `At step 15 the validation top-1 accuracy is 76.7%, 1.7 points below the one-shot model's ${pc(rep.oneShot.top1!)}. ` +
+        `Training's best checkpoint: step 5, which only tied with the one-shot model at ${pc(rep.oneShot.top1!)}: the one-shot model was returned.`,
+    );
+    for (const said of [returnedSentence(verdict), text, evalNote(run)!]) expect(said).not.toMatch(/beat|won back|worse than that/);
+  });
+
+  it('a trained model returned on a tie (a lower KL) is never said to beat the one-shot model', () => {
+    // The recorded 90% run with its kept checkpoint scoring exactly the one-shot model's 36.7%, closer to the dense outputs.
+    const rep = r90.report;
+    const level = { ...rep.final, top1: rep.oneShot.top1!, kl: 0.9 };
+    const run = { ...fold(r90), evals: [{ step: 15, agreement: level.agreement, top1: level.top1, kl: level.kl, best: true }] };
+    run.report = { ...rep, final: level, bestStep: 15 };
+    const verdict = runVerdict(run)!;
+    expect(verdict).toMatchObject({ returned: 'trained', relation: 'tie', best: { step: 15 } });
+    const why = `tied with the one-shot model at ${pc(rep.oneShot.top1!)}, and its outputs are closer to the dense model's (KL 0.900 against 1.22)`;
+    expect(returnedSentence(verdict)).toBe(`The trained model was returned: its best checkpoint on the validation images (step 15) ${why}.`);
+    const summary = runSummary(run.report, verdict).join(' ');
+    expect(summary).toContain(`Training the sparse network to answer like the dense one won no points back: its best checkpoint (step 15) ${why}.`);
+    expect(summary).toContain('The studio hands back this trained model, taken at step 15');
+    expect(evalNote(run)).toBe(
+      `At step 15 the validation top-1 accuracy is ${pc(rep.oneShot.top1!)}, level with the one-shot model's ${pc(rep.oneShot.top1!)}. ` +
+        `Best checkpoint: step 15, which ${why}: the trained model was returned.`,
+    );
+    for (const said of [returnedSentence(verdict), summary, evalNote(run)!]) expect(said).not.toMatch(/beat|above|fallback/);
+  });
+
+  it('a kept checkpoint that scores below the one-shot model is said to, with the KL that made the run keep it', () => {
+    const rep = r90.report;
+    const closer = { ...rep.final, top1: 0.35, kl: 0.8 };
+    const run = { ...fold(r90), evals: [{ step: 30, agreement: closer.agreement, top1: closer.top1, kl: closer.kl, best: true }] };
+    run.report = { ...rep, final: closer, bestStep: 30 };
+    const verdict = runVerdict(run)!;
+    expect(verdict).toMatchObject({ returned: 'trained', relation: 'below' });
+    const why = `scored 35.0%, below the one-shot model's 36.7%, but its outputs are closer to the dense model's (KL 0.800 against 1.22)`;
+    expect(returnedSentence(verdict)).toBe(`The trained model was returned: its best checkpoint on the validation images (step 30) ${why}.`);
+    expect(runSummary(run.report, verdict).join(' ')).toContain(`won no points back: its best checkpoint (step 30) ${why}.`);
+    expect(evalNote(run)).toContain(`Best checkpoint: step 30, which ${why}: the trained model was returned.`);
+  });
+
+  it('while training runs, the one-shot model stays the fallback until a checkpoint is kept, and a kept one stays the one to return', () => {
+    const evals = fold(r90).evals;
+    const live = { ...fold(r90), status: 'running' as const, report: null, metrics: { dense: r90.report.dense, oneShot: r90.report.oneShot } };
+    const below = { ...live, evals: [{ ...evals[1]!, top1: 0.3, best: false }] };
+    expect(evalNote(below)).toBe(
+      "At step 30 the validation top-1 accuracy is 30.0%, 6.7 points below the one-shot model's 36.7%. " +
+        "Training's best checkpoint: step 30, which scored 30.0%, below the one-shot model's 36.7%: the one-shot model stays the fallback.",
+    );
+    const dip = { ...live, evals: [evals[0]!, { ...evals[1]!, top1: 0.3, best: false }] };
+    expect(evalNote(dip)).toContain(`6.7 points below the one-shot model's 36.7%. Best checkpoint: step 15, which scored ${pc(evals[0]!.top1!)}, above the one-shot model's 36.7%: the trained model is the one to return so far.`);
+  });
+
+  it('unlabelled images: the dense model is the reference, never "100.0% agreement with the dense model"', () => {
+    const unlabelled = (m: typeof r90.report.dense) => ({ agreement: m.agreement, kl: m.kl, count: m.count });
+    const rep = { ...r90.report, dense: unlabelled(r90.report.dense), oneShot: unlabelled(r90.report.oneShot), final: unlabelled(r90.report.final) };
+    const run = { ...fold(r90), report: rep, metrics: { dense: rep.dense, oneShot: rep.oneShot, final: rep.final } };
+    const said = [...runSummary(rep, runVerdict(run)!), phaseNote(run, 'dense-eval')!].join(' ');
+    expect(said).not.toMatch(/100\.0%/);
+    expect(runSummary(rep, runVerdict(run)!)[0]).toBe(
+      'The dense network is the reference: with unlabelled images, the pruned models are scored by their agreement with the dense model on 60 validation images it never trained on.',
+    );
+    expect(phaseNote({ ...run, metrics: { ...run.metrics, dense: { ...rep.dense, count: 1 } } }, 'dense-eval')).toBe(
+      "The dense model's answers on 1 validation image are the reference: the pruned models are scored by their agreement with them.",
+    );
+  });
+
+  it('a diverged step (KL NaN) leaves the KL note on the finite steps, and a blown-up KL is said in exponent form', () => {
+    const run = fold(r90);
+    const train = run.train.map((p, i) => (i === run.train.length - 1 ? { ...p, kl: Number.NaN } : p));
+    expect(klNote({ ...run, train })).not.toContain('NaN');
+    expect(klNote({ ...run, train: [{ ...run.train[0]!, kl: Number.NaN }] })).toBeNull();
+    const blown = run.train.map((p, i) => (i >= run.train.length - 10 ? { ...p, kl: 1.84e22 } : p));
+    expect(klNote({ ...run, train: blown })).toContain('to 1.84e+22: the sparse network is drifting away');
   });
 });

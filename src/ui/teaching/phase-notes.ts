@@ -1,5 +1,6 @@
 /** One sentence per phase of the stepper, from what the run has measured so far (teaching mode). */
 import type { Phase } from '../../core/events';
+import { plural } from '../../core/words/plural';
 import type { RunState } from '../run-state';
 import { percent, score, scoreName } from './words';
 
@@ -12,9 +13,11 @@ export function phaseNote(run: RunState, phase: Phase): string | null {
     case 'load':
       return 'The images are split: most to train on, some kept back as validation images, never trained on, to score honestly and choose the checkpoint.';
     case 'dense-eval':
-      return dense
-        ? `The dense model scores ${percent(score(dense))} ${scoreName(dense)} on ${dense.count} validation images: the mark to win back.`
-        : 'The dense model is scored on the validation images: the mark to win back.';
+      if (!dense) return 'The dense model is scored on the validation images: the mark to win back.';
+      // Unlabelled, the dense model's agreement with itself is 100% by definition: say what it is instead.
+      return dense.top1 !== undefined
+        ? `The dense model scores ${percent(score(dense))} ${scoreName(dense)} on ${plural(dense.count, 'validation image')}: the mark to win back.`
+        : `The dense model's answers on ${plural(dense.count, 'validation image')} are the reference: the pruned models are scored by their agreement with them.`;
     case 'search': {
       const last = run.search[run.search.length - 1];
       if (!last) {

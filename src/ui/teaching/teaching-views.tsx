@@ -1,6 +1,7 @@
 /** The teaching-mode pieces of the page: the header toggle, a note box, the phase sentences, the summary. */
 import { PHASES } from '../../core/events';
 import type { RunReport } from '../../core/events';
+import type { ReturnVerdict } from '../../core/metrics/verdict';
 import type { RunState } from '../run-state';
 import { phaseNote } from './phase-notes';
 import { runSummary } from './summary';
@@ -52,14 +53,14 @@ export function PhaseNotes({ run }: { run: RunState }) {
   );
 }
 
-/** "What just happened", beside the result. */
-export function RunSummary({ report }: { report: RunReport }) {
+/** "What just happened", beside the result, in the words of the verdict the result banner shows. */
+export function RunSummary({ report, verdict }: { report: RunReport; verdict: ReturnVerdict }) {
   const on = useTeaching();
   if (!on) return null;
   return (
     <div className="teaching-note summary" data-testid="teach-summary">
       <b>What just happened</b>
-      {runSummary(report).map((s) => (
+      {runSummary(report, verdict).map((s) => (
         <p key={s}>{s}</p>
       ))}
     </div>

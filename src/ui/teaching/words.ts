@@ -13,6 +13,9 @@ export const score = (m: Metrics): number => headlineScore(m);
 /** 0.4567 -> "45.7%". */
 export const percent = (x: number, digits = 1): string => `${(x * 100).toFixed(digits)}%`;
 
+/** A KL gap to two decimals; one that blew up in exponent form, not twenty digits: 1.84e+22. */
+export const gap = (x: number): string => (Math.abs(x) < 1e6 ? x.toFixed(2) : x.toExponential(2));
+
 /** Points between two scores: 0.5 - 0.367 -> "13.3 points". */
 export const points = (a: number, b: number): string => `${(Math.abs(a - b) * 100).toFixed(1)} points`;
 

@@ -77,7 +77,7 @@ export class LoadedInputs {
         return true;
       });
     } catch (e) {
-      if (!(e instanceof WorkerGone)) store.reportError(`Could not load the model: ${errorText(e)}`);
+      if (!(e instanceof WorkerGone)) store.reportError('model', `Could not load the model: ${errorText(e)}`);
       return false;
     }
   }
@@ -126,7 +126,7 @@ export class LoadedInputs {
       store.setTestSet(summary, inputs.source);
       return true;
     } catch (e) {
-      store.reportError(`Could not load the test images: ${errorText(e)}`);
+      store.reportError('test-images', `Could not load the test images: ${errorText(e)}`);
       return false;
     }
   }
@@ -152,7 +152,7 @@ export class LoadedInputs {
       return true;
     } catch (e) {
       const message = errorText(e);
-      store.reportError(`Could not load the images: ${message}`);
+      store.reportError('images', `Could not load the images: ${message}`);
       setUnlabelledOffer(offersUnlabelled(message) ? { files: inputs.files, source: inputs.source, message } : null);
       return false;
     } finally {

@@ -47,6 +47,8 @@ export class RunOwner {
     const s = store.studio.getState();
     const inputs = this.inputs.saved(options.preprocess);
     const run = startedRun(globalThis.crypto.randomUUID(), s.model?.name ?? 'model');
+    // A new run makes the last run's failure old news.
+    store.clearErrors('run');
     this.show(run);
     const record = newRunRecord(run, options, inputs?.id ?? '', {
       modelSource: s.modelSource ?? '', datasetSource: s.datasetSource ?? '', imageCount: s.dataset?.count ?? 0, backend: s.backend?.name ?? '',
@@ -63,13 +65,13 @@ export class RunOwner {
     if (this.active) return;
     const record = await getRun(id);
     if (!record) {
-      store.reportError('This run is no longer saved.');
+      store.reportError('run', 'This run is no longer saved.');
       return;
     }
     if (this.inputs.saved(record.options.preprocess)?.id !== record.inputsId) {
       const saved = await getInputs(record.inputsId);
       if (!saved) {
-        store.reportError(`The model and images of this run (${record.modelSource}) are no longer saved; load them and start the run again.`);
+        store.reportError('run', `The model and images of this run (${record.modelSource}) are no longer saved; load them and start the run again.`);
         return;
       }
       const images = { files: saved.images, source: saved.imagesSource, ...(saved.classList ? { classList: saved.classList } : {}), ...(saved.unlabelled ? { unlabelled: true } : {}) };
@@ -79,6 +81,7 @@ export class RunOwner {
     // Without a checkpoint (stopped before the one-shot model was saved) it starts over.
     const step = record.checkpointStep;
     this.live = step === null ? startedRun(record.id, record.modelName) : resumedRun(record, step);
+    store.clearErrors('run');
     store.showResumedRun(this.live, record.options);
     this.recorder = RunRecorder.resume(record, notice);
     await this.execute(record.options, step !== null);
@@ -155,7 +158,7 @@ export class RunOwner {
       else if (this.cancelling() || isAbort(e)) this.end('cancelled', null);
       else if (!(e instanceof WorkerGone)) {
         this.end('failed', errorText(e));
-        store.reportError(`The run failed: ${errorText(e)}`);
+        store.reportError('run', `The run failed: ${errorText(e)}`);
       }
     } finally {
       if (token === this.token) {

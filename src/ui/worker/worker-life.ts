@@ -85,7 +85,7 @@ export class WorkerLife {
       .catch((e) => {
         if (e instanceof WorkerGone) return;
         store.setWorker('failed');
-        store.reportError(`The compute worker could not start: ${errorText(e)}`);
+        store.reportError('worker', `The compute worker could not start: ${errorText(e)}`);
       });
   }
 
@@ -97,13 +97,13 @@ export class WorkerLife {
     this.hooks.interrupt(reason, false);
     if (++this.crashes > MAX_RESTARTS) {
       store.setWorker('failed');
-      store.reportError(`${reason} It failed ${MAX_RESTARTS} times in a row, so it was not restarted; reload the page.`);
+      store.reportError('worker', `${reason} It failed ${MAX_RESTARTS} times in a row, so it was not restarted; reload the page.`);
       return;
     }
     store.setWorker('restarting');
     this.connect();
     const resent = this.hooks.resend() ? ' It was restarted and your model and images were sent to it again.' : ' It was restarted.';
-    if (asError) store.reportError(reason + resent);
+    if (asError) store.reportError('worker', reason + resent);
     else store.setNotice(reason + resent);
   }
 
