@@ -29,8 +29,8 @@ WHAT = {
     "bnfree": "Independent PyTorch reference (scripts/reference/unipts_ref.py, Debian torch 1.13, CPU) on the BatchNorm-free models of "
               "assets/bnfree (scripts/reference/make_bnfree_models.py): the CIFAR-10 CNN on official CIFAR-10 test images outside the "
               "demo's 300 (400 calibration, 100 validation, 9,200 test) and the Fashion-MNIST MLP on the official Fashion-MNIST test "
-              "split (400 calibration, 100 validation, 9,500 test), at the best rate of the reference's own sweep (0.003, 0.01, 0.03 "
-              "over three seeds each). Test top-1 of the dense, one-shot (searched, or N:M) and returned models over the seeds.",
+              "split (400 calibration, 100 validation, 9,500 test), at the best rate of the reference's own sweep (0.003, 0.01, "
+              "0.03; recorded by hand under \"sweep\"). Test top-1 of the dense, one-shot (searched, or N:M) and returned models over the seeds.",
 }
 
 

@@ -219,6 +219,29 @@ export function matchedScale(model: tf.LayersModel, kernel: tf.LayerVariable): F
 }
 
 /**
+ * Takes the last match out of the model: each matched layer's output kernel back at its dense
+ * values where it is not zero (its mask kept) and its bias back at the dense one, so the model
+ * is the pruned model without the match (a model that was never matched is left as it is but
+ * for its biases, which go back to their dense values). Returns false when the dense weights were
+ * not recorded (rememberDenseWeights).
+ */
+export function removeMatch(model: tf.LayersModel): boolean {
+  const state = dense.get(model);
+  if (!state) return false;
+  tf.tidy(() =>
+    state.layers.forEach((l, i) => {
+      const kernel = outputKernel(l)!;
+      const k = l.weights.indexOf(kernel);
+      const now = kernel.read().dataSync();
+      kernel.write(tf.tensor(state.weights[i]![k]!.map((v, j) => (now[j] === 0 ? 0 : v)), kernel.shape as number[], 'float32'));
+      if (l.bias) l.bias.write(tf.tensor(state.weights[i]![l.weights.indexOf(l.bias)]!, l.bias.shape as number[], 'float32'));
+    }),
+  );
+  state.scales = null;
+  return true;
+}
+
+/**
  * The DST start for a matched model: its matched one-shot kernel, with each pruned weight back at
  * its dense value so that it can regrow. A pruned weight does not take its channel's match scale:
  * where that scale is large (a channel that lost most of its weight), scaled pruned weights
