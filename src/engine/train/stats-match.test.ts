@@ -9,7 +9,7 @@ import { inputGeometry, toTensor } from '../data/preprocess';
 import { importOnnx } from '../onnx/import-model';
 import { onnxAsset } from '../onnx/assets.test-helpers';
 import { findPrunableKernels } from '../model/prunable';
-import { matchOutputStatistics, regrowableKernel, rememberDenseWeights } from './stats-match';
+import { matchedScale, matchOutputStatistics, regrowableKernel, rememberDenseWeights, removeMatch } from './stats-match';
 
 /** Per-channel mean and std of `y` over every axis but the last. */
 function channelStats(y: tf.Tensor): { mean: Float32Array; std: Float32Array } {
@@ -55,6 +55,8 @@ describe('output-statistics match (models without BatchNorm)', () => {
       return s;
     };
     rememberDenseWeights(model);
+    const denseValues = findPrunableKernels(model, { keepFirstDense: false, keepLastDense: false }).map((k) => k.variable.read().dataSync().slice());
+    const denseBias = c2.getWeights()[1]!.dataSync().slice();
     const dense = stats();
     const masks = prune(model, 0.8);
     const pruned = stats();
@@ -83,6 +85,21 @@ describe('output-statistics match (models without BatchNorm)', () => {
       const w = k.variable.read().dataSync();
       for (let j = 0; j < w.length; j++) expect(Math.abs(w[j]! - before[i]![j]!)).toBeLessThanOrEqual(1e-3 * Math.abs(before[i]![j]!) + 1e-7);
     });
+    // matchedScale is the per-channel scale the last match folded into each kernel as it stood.
+    kernels.forEach((k, i) => {
+      const scale = matchedScale(model, k.variable)!;
+      expect(scale).not.toBeNull();
+      const w = k.variable.read().dataSync();
+      for (let j = 0; j < w.length; j++) if (masks[i]![j]) expect(w[j]! / before[i]![j]!).toBeCloseTo(scale[j % scale.length]!, 4);
+    });
+    // removeMatch puts the pruned model without the match back: dense kept weights, zeros kept, dense biases.
+    expect(removeMatch(model)).toBe(true);
+    kernels.forEach((k, i) => {
+      const w = k.variable.read().dataSync();
+      for (let j = 0; j < w.length; j++) expect(w[j]).toBe(masks[i]![j] ? denseValues[i]![j] : 0);
+    });
+    expect(Array.from(c2.getWeights()[1]!.dataSync())).toEqual(Array.from(denseBias));
+    expect(matchedScale(model, kernels[0]!.variable)).toBeNull();
     x.dispose();
     model.dispose();
   });
