@@ -145,7 +145,7 @@ async function keepMatch(ctx: RunContext, oneShot: Checkpoint): Promise<boolean>
   if (!removeMatch(ctx.model)) return false;
   const unmatched = await scoreHeldOut(ctx);
   const keep = oneShot.metrics.kl <= KEEP_MATCH_KL_SHARE * unmatched.kl;
-  const kl = (v: number) => v.toFixed(3);
+  const kl = (v: number) => v.toPrecision(3);
   ctx.emit({
     type: 'log',
     message: keep

@@ -26,7 +26,8 @@ describe('runPipeline on a small CNN', () => {
     expect(events.some((e) => e.type === 'churn')).toBe(true);
     expect(rep.dense.agreement).toBe(1);
     const headline = (m: { top1?: number }) => m.top1!;
-    expect(headline(rep.final)).toBeGreaterThanOrEqual(headline(rep.oneShot));
+    // Never worse than one-shot by the rule checkpoints are kept by: the validation KL to the dense model.
+    expect(rep.final.kl).toBeLessThanOrEqual(rep.oneShot.kl);
     expect(rep.globalSparsity).toBeGreaterThanOrEqual(0.6 - 1e-3);
     expect(rep.globalSparsity).toBeLessThan(0.6 + 0.02);
     // The exported model reloads and its kernels hold exactly the reported zeros.
