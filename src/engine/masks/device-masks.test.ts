@@ -4,7 +4,7 @@ import { magnitudeMask, magnitudeMaskKeeping } from '../../core/masks/magnitude'
 import { nmMask } from '../../core/masks/nm';
 import { Rng } from '../../core/rng';
 import { setupNodeBackend } from '../../node/backend';
-import { wasmMagnitudeMaskAvailable } from '../wasm-grad/magnitude-mask';
+import { wasmMagnitudeMaskAvailable, wasmNmMaskAvailable } from '../wasm-grad/magnitude-mask';
 import { deviceMask } from './device-masks';
 
 describe('deviceMask matches the host masks exactly', () => {
@@ -51,6 +51,21 @@ describe('deviceMask matches the host masks exactly', () => {
         const got = Array.from(tf.tidy(() => deviceMask(tf.tensor(w, [3, 3, 16, 24]), { kind: 'magnitude', keep }).dataSync()));
         expect(got.reduce((a, b) => a + b, 0)).toBe(keep);
         expect(got, `keep ${keep}`).toEqual(Array.from(magnitudeMaskKeeping(w, keep)));
+      }
+    } finally {
+      await tf.setBackend('cpu');
+    }
+  });
+
+  it('N:M masks on wasm (one host pass on the heap) equal the host mask: conv, depthwise and dense kernels, NaN and ties included', async () => {
+    await setupNodeBackend('wasm');
+    try {
+      expect(wasmNmMaskAvailable()).toBe(true);
+      for (const [shape, n, m] of [[[5, 5, 32, 64], 2, 4], [[3, 3, 16, 1], 1, 4], [[1024, 64], 2, 4], [[16, 5], 4, 8]] as [number[], number, number][]) {
+        const w = weights(shape.reduce((a, b) => a * b, 1));
+        w[3] = NaN;
+        const got = Array.from(tf.tidy(() => deviceMask(tf.tensor(w, shape), { kind: 'nm', n, m }).dataSync()));
+        expect(got, `[${shape.join(', ')}] ${n}:${m}`).toEqual(Array.from(nmMask(w, shape, n, m)));
       }
     } finally {
       await tf.setBackend('cpu');

@@ -5,7 +5,7 @@ import { webgpuNmMask, webgpuNmMaskAvailable } from '../webgpu/nm-mask';
 import { webglMagnitudeMask, webglMagnitudeMaskAvailable } from '../webgl/magnitude-mask';
 import { webglNmMask, webglNmMaskAvailable } from '../webgl/nm-mask';
 import { selectMagnitudeMask } from './magnitude-select';
-import { wasmMagnitudeMask, wasmMagnitudeMaskAvailable } from '../wasm-grad/magnitude-mask';
+import { wasmMagnitudeMask, wasmMagnitudeMaskAvailable, wasmNmMask, wasmNmMaskAvailable } from '../wasm-grad/magnitude-mask';
 
 /** How one kernel is masked. */
 export type MaskSpec =
@@ -26,8 +26,8 @@ const SELECTING_BACKENDS = new Set(['webgl', 'webgpu']);
  * selection on the heap (wasm-grad/magnitude-mask.ts); on cpu by tf.topk, a native sort that
  * beats the selection's [64, n] comparisons there. N:M masks keep the N largest
  * |w| of every M consecutive input channels (axis rank-2), ties to the lower index: on WebGPU and
- * WebGL 2 in one shader, elsewhere by
- * rank comparisons over all groups at once.
+ * WebGL 2 in one shader, on wasm in one host pass on the heap, elsewhere by rank comparisons over
+ * all groups at once.
  */
 export function deviceMask(w: tf.Tensor, spec: MaskSpec): tf.Tensor {
   return tf.tidy(() => {
@@ -45,6 +45,7 @@ export function deviceMask(w: tf.Tensor, spec: MaskSpec): tf.Tensor {
     }
     if (webgpuNmMaskAvailable()) return webgpuNmMask(w, spec.n, spec.m);
     if (webglNmMaskAvailable()) return webglNmMask(w, spec.n, spec.m);
+    if (wasmNmMaskAvailable()) return wasmNmMask(w, spec.n, spec.m);
     return nmRankMask(w, spec.n, spec.m);
   });
 }

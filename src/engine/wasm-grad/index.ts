@@ -14,7 +14,7 @@ import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter';
 import { depthwiseBackpropInputConfig } from './depthwise-backprop-input';
 import { identityConfig } from './identity';
 import { batchNormGradConfig, batchNormTrainConfig, reluGradConfig } from './batch-norm';
-import { magnitudeMaskConfig } from './magnitude-mask';
+import { magnitudeMaskConfig, nmMaskConfig } from './magnitude-mask';
 import { maskedUpdateConfig } from './masked-update';
 import { meanLeadingConfig, sumLeadingConfig } from './reduce-leading';
 import { sliceConfig } from './slice';
@@ -33,6 +33,7 @@ export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
   batchNormGradConfig,
   reluGradConfig,
   magnitudeMaskConfig,
+  nmMaskConfig,
   maskedUpdateConfig,
 ];
 

@@ -3,7 +3,7 @@ import type { NamedAttrMap } from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmTrainingKernels } from './index';
 import { BATCH_NORM_GRAD, BATCH_NORM_TRAIN, RELU_GRAD } from './batch-norm';
-import { MAGNITUDE_MASK } from './magnitude-mask';
+import { MAGNITUDE_MASK, NM_MASK } from './magnitude-mask';
 import { MASKED_UPDATE } from './masked-update';
 import { normals, relativeError, valuesOn } from './wasm-grad.test-helpers';
 
@@ -159,6 +159,7 @@ describe('registerWasmTrainingKernels', () => {
       BATCH_NORM_GRAD,
       RELU_GRAD,
       MAGNITUDE_MASK,
+      NM_MASK,
       MASKED_UPDATE,
     ]);
     for (const name of registered) expect(tf.getKernel(name, 'wasm')).toBeDefined();

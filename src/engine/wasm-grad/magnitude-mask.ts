@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { magnitudeMaskKeeping } from '../../core/masks/magnitude';
+import { nmMask } from '../../core/masks/nm';
 import type { WasmHeap } from './simd/simd-kernels';
 
 export const MAGNITUDE_MASK = 'PtsMagnitudeMask';
@@ -34,4 +35,37 @@ export function wasmMagnitudeMaskAvailable(): boolean {
 /** The 0/1 mask keeping `keep` of the largest |w| (active backend wasm). */
 export function wasmMagnitudeMask(w: tf.Tensor, keep: number): tf.Tensor {
   return tf.engine().runKernel(MAGNITUDE_MASK, { w }, { keep }) as tf.Tensor;
+}
+
+export const NM_MASK = 'PtsNmMask';
+
+/**
+ * Input w; attrs n, m. Output the 0/1 float N:M mask of w's shape: the host's one pass over the
+ * groups (core/masks/nm.ts) on the weights where they lie. The generic ops (device-masks.ts
+ * nmRankMask: M x M comparisons in about ten kernels with their temporaries) made a 2:4 DST step
+ * cost 2.0-2.4x an unstructured one.
+ */
+export const nmMaskConfig: KernelConfig = {
+  kernelName: NM_MASK,
+  backendName: 'wasm',
+  kernelFunc: ({ inputs, backend, attrs }) => {
+    const heap = backend as unknown as WasmHeap;
+    const w = inputs['w'] as TensorInfo;
+    const a = attrs as NamedAttrMap;
+    const mask = nmMask(heap.typedArrayFromHeap(w), [...w.shape], a['n'] as number, a['m'] as number);
+    // Allocated after the selection, as above.
+    const out = heap.makeOutput([...w.shape], 'float32');
+    heap.typedArrayFromHeap(out).set(mask);
+    return out;
+  },
+};
+
+/** Whether the active backend has the N:M kernel (wasm with the studio's kernels registered). */
+export function wasmNmMaskAvailable(): boolean {
+  return tf.getBackend() === 'wasm' && tf.getKernel(NM_MASK, 'wasm') !== undefined;
+}
+
+/** The 0/1 N:M mask of `w` (active backend wasm). */
+export function wasmNmMask(w: tf.Tensor, n: number, m: number): tf.Tensor {
+  return tf.engine().runKernel(NM_MASK, { w }, { n, m }) as tf.Tensor;
 }
