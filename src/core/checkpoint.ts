@@ -52,6 +52,8 @@ export interface TrainProgress {
   restarts?: number;
   /** The step the current attempt began at (0 before any restart). */
   attemptStart?: number;
+  /** Epochs of the attempt (a budgeted run re-plans them after its first); absent in older checkpoints. */
+  epochs?: number;
   /** Summed wall time of the steps so far, ms. */
   stepMs: number;
   /** Training wall time so far, ms (steps, evaluations, checkpoints). */

@@ -44,6 +44,8 @@ export interface Checkpoint {
 export interface DstResult {
   best: Checkpoint;
   lr: number;
+  /** Epochs of the last attempt's schedule (a budgeted run re-plans them after its first). */
+  epochs: number;
   steps: number;
   msPerStep: number;
   trainSeconds: number;
@@ -156,6 +158,23 @@ async function keepMatch(ctx: RunContext, oneShot: Checkpoint): Promise<boolean>
   return keep;
 }
 
+/** Share of the time left that a re-plan after the first epoch fills: the rest absorbs the steps' drift. */
+export const REPLAN_MARGIN = 0.9;
+
+/**
+ * Epochs a budgeted run trains once its first epoch is timed (`epochMs`, the epoch's wall time
+ * with what checks it held): as many as fit REPLAN_MARGIN of the `leftMs` to the deadline with
+ * `evals` checks of `evalMs` each, at most `longest` (the plan's reach) and never fewer than
+ * planned (a run slower than planned decays its rate by the time left instead). The first costs
+ * are timed on a few steps of a throwaway trainer, before the search: a 10-minute run on a CIFAR
+ * CNN planned 235 ms a step and took 127-140 ms, and ended at 4.1 minutes.
+ */
+export function replanEpochs(planned: number, longest: number, epochMs: number, leftMs: number, evals: number, evalMs: number): number {
+  if (!(longest > planned) || !Number.isFinite(leftMs) || !(epochMs > 0)) return planned;
+  const fit = 1 + Math.floor((REPLAN_MARGIN * leftMs - evals * evalMs) / epochMs);
+  return Math.max(planned, Math.min(longest, fit));
+}
+
 /** Images the automatic rate's gradient probe reads (the first calibration images, unaugmented). */
 const PROBE_IMAGES = 16;
 
@@ -200,19 +219,22 @@ export async function runDst(
   checkpoints: DstCheckpoints = { everyMs: Infinity },
   deadline = Infinity,
   replicas: TrainingReplicas | null = null,
+  longest = 0,
 ): Promise<DstResult> {
   const o = ctx.options;
   const perEpoch = Math.max(1, Math.ceil(ctx.calib.length / o.batchSize));
-  const total = o.epochs * perEpoch;
-  const warmup = Math.round(o.warmupEpochs * perEpoch);
   const from = checkpoints.resume?.progress ?? null;
+  // A budgeted run re-plans its epochs once, after its first (replanEpochs); a resumed run keeps what it had.
+  let epochs = from?.epochs ?? o.epochs;
+  let total = epochs * perEpoch;
+  const warmup = Math.round(o.warmupEpochs * perEpoch);
   // An automatic rate is chosen once the model holds what training starts from (below).
   let lr = from?.lr ?? o.lr;
   let restarts = from?.restarts ?? 0;
   // The step this attempt began at: after a restart, steps keep counting (charts go on to the
   // right) while the schedule, the warm-up and the validation checks start again.
   let attemptStart = from?.attemptStart ?? 0;
-  const result: DstResult = { best: checkpoints.resume?.best ?? oneShot, lr, steps: 0, msPerStep: 0, trainSeconds: 0, divergence: null, stopped: null, chunk: o.batchSize, threads: 1 };
+  const result: DstResult = { best: checkpoints.resume?.best ?? oneShot, lr, epochs, steps: 0, msPerStep: 0, trainSeconds: 0, divergence: null, stopped: null, chunk: o.batchSize, threads: 1 };
   const automatic = () => autoLearningRate({ hasBatchNorm: ctx.hasBatchNorm, iterations: total, warmupIterations: warmup, gradientRatio: total > 0 ? probeGradient(ctx) : undefined });
   if (total === 0) {
     if (lr <= 0) result.lr = automatic();
@@ -241,8 +263,12 @@ export async function runDst(
   const chunks = stepChunks(ctx.model, o.batchSize, o.stepMemoryMB);
   if (chunks.passes > 1) ctx.emit({ type: 'log', message: describeChunks(o.batchSize, chunks, o.stepMemoryMB) });
   result.chunk = chunks.chunk;
-  const evals = evalSteps(total, o.evalsPerRun);
-  const churnEvery = Math.max(1, Math.floor(total / 50));
+  let evals = evalSteps(total, o.evalsPerRun);
+  let churnEvery = Math.max(1, Math.floor(total / 50));
+  let replanned = from !== null;
+  let evalMs = 0;
+  let evalCount = 0;
+  let attemptT0 = performance.now();
   let step = from?.step ?? 0;
   let minGap = from?.minLoss ?? Infinity;
   let stepTime = from?.stepMs ?? 0;
@@ -269,7 +295,7 @@ export async function runDst(
     let resuming = from !== null;
     for (;;) {
       const at = resuming ? from : null;
-      for (let epoch = at?.epoch ?? 0; epoch < o.epochs && !result.divergence && !result.stopped; epoch++) {
+      for (let epoch = at?.epoch ?? 0; epoch < epochs && !result.divergence && !result.stopped; epoch++) {
         const tau = tauAt(epoch, o.tau0, o.tauGamma);
         const resumedAt = at !== null && epoch === at.epoch ? at : null;
         const order = resumedAt ? [...resumedAt.order] : ctx.rng.shuffle([...ctx.calib]);
@@ -319,8 +345,11 @@ export async function runDst(
           const timeUp = local() < total && performance.now() > deadline;
           const evaluated = !result.divergence && (evals.has(local()) || timeUp);
           if (evaluated) {
+            const e0 = performance.now();
             await reestimate(ctx, o.seed + 31);
             const metrics = await scoreHeldOut(ctx);
+            evalMs += performance.now() - e0;
+            evalCount++;
             const isBest = better(metrics, result.best.metrics, o.objective);
             if (isBest) {
               if (result.best !== oneShot) disposeAll(result.best.weights);
@@ -339,12 +368,24 @@ export async function runDst(
           if (save && local() < total && !result.divergence && !result.stopped && (evaluated || performance.now() - lastSave >= checkpoints.everyMs)) {
             await save(
               {
-                step, epoch, batch: b + 1, order, rng: ctx.rng.getState(), minLoss: minGap, lr, restarts, attemptStart, stepMs: stepTime, trainMs: performance.now() - t0,
+                step, epoch, batch: b + 1, order, rng: ctx.rng.getState(), minLoss: minGap, lr, restarts, attemptStart, epochs, stepMs: stepTime, trainMs: performance.now() - t0,
                 weights: await toTensorDataAll(ctx.model.getWeights()), trainer: await trainer.state(),
               },
               result.best,
             );
             lastSave = performance.now();
+          }
+          if (!replanned && local() === perEpoch) {
+            replanned = true;
+            const more = replanEpochs(epochs, longest, performance.now() - attemptT0, deadline - performance.now(), o.evalsPerRun, evalCount > 0 ? evalMs / evalCount : 0);
+            if (more > epochs) {
+              ctx.emit({ type: 'log', message: `Training re-planned after its first epoch (${((performance.now() - attemptT0) / 1000).toFixed(1)} s): ${more} epochs instead of ${epochs} fit the time left.` });
+              epochs = more;
+              total = epochs * perEpoch;
+              evals = evalSteps(total, o.evalsPerRun);
+              churnEvery = Math.max(1, Math.floor(total / 50));
+              progress.setTotal(attemptStart + total);
+            }
           }
           progress.tick(step);
           await tf.nextFrame();
@@ -361,12 +402,14 @@ export async function runDst(
       restore(ctx.model, startWeights);
       trainer = newTrainer();
       attemptStart = step;
+      attemptT0 = performance.now();
       minGap = Infinity;
       sinceBest = 0;
       cosineFrom = null;
       progress.setTotal(attemptStart + total);
     }
     result.steps = step;
+    result.epochs = epochs;
     result.lr = lr;
     result.threads = trainer.threads;
   } catch (e) {

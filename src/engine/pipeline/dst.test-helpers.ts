@@ -40,8 +40,8 @@ async function context(events: ProgressEvent[], slowMs: number, extra: Partial<P
   return ctx;
 }
 
-/** DST from the one-shot model at 60% per layer; each student pass waits `slowMs`; `deadlineMs` from now. */
-export async function train(slowMs: number, deadlineMs: number, extra: Partial<PruneOptions> = {}) {
+/** DST from the one-shot model at 60% per layer; each student pass waits `slowMs`; `deadlineMs` from now; a re-plan may reach `longest` epochs. */
+export async function train(slowMs: number, deadlineMs: number, extra: Partial<PruneOptions> = {}, longest = 0) {
   const events: ProgressEvent[] = [];
   const ctx = await context(events, slowMs, extra);
   const targets = patternTargets(ctx.layers, ctx.options);
@@ -49,7 +49,7 @@ export async function train(slowMs: number, deadlineMs: number, extra: Partial<P
   applyOneShotMasks(ctx, targets, sparsities);
   const oneShot: Checkpoint = { metrics: await scoreHeldOut(ctx), step: -1, weights: snapshot(ctx.model) };
   const t0 = performance.now();
-  const r = await runDst(ctx, targets, sparsities, oneShot, { everyMs: Infinity }, t0 + deadlineMs);
+  const r = await runDst(ctx, targets, sparsities, oneShot, { everyMs: Infinity }, t0 + deadlineMs, null, longest);
   const steps = events.flatMap((e) => (e.type === 'train-step' ? [e] : []));
   const evals = events.flatMap((e) => (e.type === 'eval' ? [e.step] : []));
   return { r, steps, evals, seconds: (performance.now() - t0) / 1000, events };

@@ -185,7 +185,7 @@ export async function runPipeline(inputs: RunInputs, o: PruneOptions, emit: Prog
       ...(resume ? { resume: { progress: resume.train, best: resumedBest } } : {}),
       ...(saved ? { save: saved } : {}),
       everyMs: inputs.checkpointMs ?? 30_000,
-    }, budget ? trainingDeadline(budget) : Infinity, replicas).finally(() => replicas?.close());
+    }, budget ? trainingDeadline(budget) : Infinity, replicas, budget ? (budget.plan.extended ? PATIENT_EPOCHS : 1) * o.epochs : 0).finally(() => replicas?.close());
     if (dst.best !== oneShot) bestWeights = dst.best.weights;
 
     phase('final-eval', 'Scoring the returned model');
@@ -255,7 +255,7 @@ export async function runPipeline(inputs: RunInputs, o: PruneOptions, emit: Prog
       returned: dst.best === oneShot ? 'one-shot' : 'trained',
       bestStep: dst.best.step,
       divergence: dst.divergence,
-      settings: { ...ctx.options, lr: dst.lr },
+      settings: { ...ctx.options, lr: dst.lr, epochs: dst.epochs },
       backend: inputs.backend,
       timings: {
         searchSeconds: dist.searchSeconds,
