@@ -109,15 +109,15 @@ function evalSteps(total: number, count: number): Set<number> {
  * kernel with its pruned weights back at their dense values. A resumed run takes its scales'
  * presence from the saved trainer state (their values are restored with it).
  */
-function startKernels(ctx: RunContext, resumed: TrainerState | null, matched: boolean): { initial: Float32Array; scale?: Float32Array }[] {
-  if (ctx.hasBatchNorm || !ctx.options.matchStatistics || !matched) return ctx.denseKernels.map((initial) => ({ initial }));
+function startKernels(ctx: RunContext, resumed: TrainerState | null, scales: (Float32Array | null)[] | null): { initial: Float32Array; scale?: Float32Array }[] {
+  if (ctx.hasBatchNorm || !ctx.options.matchStatistics || !scales) return ctx.denseKernels.map((initial) => ({ initial }));
   return ctx.kernels.map((k, i) => {
     const initial = ctx.denseKernels[i]!;
     if (resumed) {
       const saved = resumed.scales?.[i];
       return saved ? { initial, scale: fromTensorData(saved.value).dataSync() as Float32Array } : { initial };
     }
-    const scale = matchedScale(ctx.model, k.variable);
+    const scale = scales[i];
     if (scale) return { initial, scale };
     return { initial: regrowableKernel(initial, k.variable.read().dataSync() as Float32Array) };
   });
@@ -242,11 +242,13 @@ export async function runDst(
   }
   // The model holds the one-shot weights here, resumed or not. A resumed run's saved state says
   // whether it kept the match (its scales), and its saved weights put the model where it was.
+  // The match's scales, read before keepMatch looks at the model without them.
+  const scales = ctx.kernels.map((k) => matchedScale(ctx.model, k.variable));
   const matched = from ? (from.trainer.scales ?? []).some((sc) => sc !== null) : await keepMatch(ctx, oneShot);
   // Where a restart after divergence begins: the one-shot model, or without the match the unmatched one.
   if (from && !matched && !ctx.hasBatchNorm && ctx.options.matchStatistics) removeMatch(ctx.model);
   const startWeights = matched ? oneShot.weights : snapshot(ctx.model);
-  const start = startKernels(ctx, from?.trainer ?? null, matched);
+  const start = startKernels(ctx, from?.trainer ?? null, matched ? scales : null);
   if (lr <= 0) {
     lr = automatic();
     result.lr = lr;

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { RunCheckpoint } from '../../core/checkpoint';
 import type { ProgressEvent } from '../../core/events';
 import { decodeNode } from '../../node/decode';
 import { filesOf, modelArtifacts } from '../model/fixtures.test-helpers';
@@ -37,7 +38,11 @@ describe('DST start of a model without BatchNorm', () => {
     await s.loadImages(images(8));
     for (const sparsity of [0.6, 0.95]) {
       const events: ProgressEvent[] = [];
-      const r = await s.run({ ...opts, sparsity, matchStatistics: true }, (e) => events.push(e), new AbortController().signal);
+      const saved: RunCheckpoint[] = [];
+      const r = await s.run({ ...opts, sparsity, matchStatistics: true }, (e) => events.push(e), new AbortController().signal, undefined, {
+        onCheckpoint: (c) => void saved.push(structuredClone(c)),
+        checkpointMs: 0,
+      });
       const logs = events.flatMap((e) => (e.type === 'log' ? [e.message] : []));
       const said = logs.filter((m) => /^Training (keeps the layer-statistics match|starts from the dense weights under the masks, without the layer-statistics match)/.test(m));
       expect(said).toHaveLength(1);
@@ -50,6 +55,9 @@ describe('DST start of a model without BatchNorm', () => {
       if (Math.abs(matched - edge) > 0.01 * edge) expect(keep).toBe(matched <= edge);
       else console.log('on the edge: not checked');
       console.log(`sparsity ${sparsity}: ${said[0]}`);
+      // The trainer holds a channel scale for every conv and dense kernel exactly when the match is kept.
+      const trained = saved.find((c) => c.train !== null)!.train!.trainer;
+      expect(trained.scales?.map((sc) => sc !== null)).toEqual(trained.dense.map(() => keep));
       // Whichever start, what comes back is never further from the dense model than the matched one-shot model.
       expect(r.report.final.kl).toBeLessThanOrEqual(r.report.oneShot.kl);
     }
