@@ -185,7 +185,7 @@ export async function runPipeline(inputs: RunInputs, o: PruneOptions, emit: Prog
       ...(resume ? { resume: { progress: resume.train, best: resumedBest } } : {}),
       ...(saved ? { save: saved } : {}),
       everyMs: inputs.checkpointMs ?? 30_000,
-    }, budget ? trainingDeadline(budget) : Infinity, replicas, budget ? (budget.plan.extended ? PATIENT_EPOCHS : 1) * o.epochs : 0).finally(() => replicas?.close());
+    }, budget ? trainingDeadline(budget) : Infinity, replicas, budget ? PATIENT_EPOCHS * o.epochs : 0).finally(() => replicas?.close());
     if (dst.best !== oneShot) bestWeights = dst.best.weights;
 
     phase('final-eval', 'Scoring the returned model');
@@ -366,10 +366,11 @@ function trainingDeadline(b: Budget): number {
 function fitTraining(ctx: RunContext, b: Budget, full: PruneOptions): void {
   const perEpoch = Math.max(1, Math.ceil(ctx.calib.length / ctx.options.batchSize));
   const left = b.seconds - elapsed(b) - afterTraining(b);
-  // A lengthened plan keeps its margin (1 - FILL of the budget) and its longer reach.
-  const t = b.plan.extended
-    ? sizeTraining(left - (1 - FILL) * b.seconds, perEpoch, b.costs, full, PATIENT_EPOCHS * full.epochs)
-    : sizeTraining(left, perEpoch, b.costs, full);
+  // Time the full schedule's epochs leave over (a search that ended early, costs that fell) goes
+  // to longer training, as in a lengthened plan, keeping its margin (1 - FILL of the budget).
+  const within = sizeTraining(left, perEpoch, b.costs, full);
+  const longer = sizeTraining(left - (1 - FILL) * b.seconds, perEpoch, b.costs, full, PATIENT_EPOCHS * full.epochs);
+  const t = longer.epochs > full.epochs ? longer : within;
   if (t.epochs !== ctx.options.epochs || t.evalsPerRun !== ctx.options.evalsPerRun) {
     ctx.emit({ type: 'log', message: `Training: ${t.epochs} epoch(s) and ${t.evalsPerRun} validation checks fit the ${Math.round(left)} s left (planned ${ctx.options.epochs}).` });
   }
