@@ -12,20 +12,28 @@ import type { WasmHeap } from './simd/simd-kernels';
 
 export const MAGNITUDE_MASK = 'PtsMagnitudeMask';
 
+/**
+ * A wasm kernel whose output is a 0/1 float mask of its input w's shape, computed on the host from
+ * w where it lies on the heap. The output is allocated after the mask: a new output may grow the
+ * heap and detach the view of w.
+ */
+function heapMaskKernel(kernelName: string, mask: (w: Float32Array, shape: number[], attrs: NamedAttrMap) => ArrayLike<number>): KernelConfig {
+  return {
+    kernelName,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const heap = backend as unknown as WasmHeap;
+      const w = inputs['w'] as TensorInfo;
+      const m = mask(heap.typedArrayFromHeap(w), [...w.shape], attrs as NamedAttrMap);
+      const out = heap.makeOutput([...w.shape], 'float32');
+      heap.typedArrayFromHeap(out).set(m);
+      return out;
+    },
+  };
+}
+
 /** Input w; attr keep. Output the 0/1 float mask of w's shape. */
-export const magnitudeMaskConfig: KernelConfig = {
-  kernelName: MAGNITUDE_MASK,
-  backendName: 'wasm',
-  kernelFunc: ({ inputs, backend, attrs }) => {
-    const heap = backend as unknown as WasmHeap;
-    const w = inputs['w'] as TensorInfo;
-    const mask = magnitudeMaskKeeping(heap.typedArrayFromHeap(w), (attrs as NamedAttrMap)['keep'] as number);
-    // Allocated after the selection: a new output may grow the heap and detach the view of w.
-    const out = heap.makeOutput([...w.shape], 'float32');
-    heap.typedArrayFromHeap(out).set(mask);
-    return out;
-  },
-};
+export const magnitudeMaskConfig = heapMaskKernel(MAGNITUDE_MASK, (w, _shape, a) => magnitudeMaskKeeping(w, a['keep'] as number));
 
 /** Whether the active backend has the kernel (wasm with the studio's kernels registered). */
 export function wasmMagnitudeMaskAvailable(): boolean {
@@ -45,20 +53,7 @@ export const NM_MASK = 'PtsNmMask';
  * nmRankMask: M x M comparisons in about ten kernels with their temporaries) made a 2:4 DST step
  * cost 2.0-2.4x an unstructured one.
  */
-export const nmMaskConfig: KernelConfig = {
-  kernelName: NM_MASK,
-  backendName: 'wasm',
-  kernelFunc: ({ inputs, backend, attrs }) => {
-    const heap = backend as unknown as WasmHeap;
-    const w = inputs['w'] as TensorInfo;
-    const a = attrs as NamedAttrMap;
-    const mask = nmMask(heap.typedArrayFromHeap(w), [...w.shape], a['n'] as number, a['m'] as number);
-    // Allocated after the selection, as above.
-    const out = heap.makeOutput([...w.shape], 'float32');
-    heap.typedArrayFromHeap(out).set(mask);
-    return out;
-  },
-};
+export const nmMaskConfig = heapMaskKernel(NM_MASK, (w, shape, a) => nmMask(w, shape, a['n'] as number, a['m'] as number));
 
 /** Whether the active backend has the N:M kernel (wasm with the studio's kernels registered). */
 export function wasmNmMaskAvailable(): boolean {
