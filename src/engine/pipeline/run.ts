@@ -179,7 +179,7 @@ export async function runPipeline(inputs: RunInputs, o: PruneOptions, emit: Prog
       ? { metrics: resume.best.metrics, step: resume.best.step, weights: resume.best.weights.map(fromTensorData) }
       : null;
 
-    phase('dst', `Dynamic sparse training, ${plural(ctx.options.epochs, 'epoch')} over ${plural(ctx.calib.length, 'image')}`);
+    phase('dst', `Dynamic sparse training, ${plural(ctx.options.epochs, 'epoch', 'epochs')} over ${plural(ctx.calib.length, 'image')}`);
     const replicas = await startTrainingThreads(ctx, inputs.trainingThreads);
     const dst = await runDst(ctx, targets, dist.sparsities, oneShot, {
       ...(resume ? { resume: { progress: resume.train, best: resumedBest } } : {}),
