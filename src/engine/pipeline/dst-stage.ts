@@ -97,6 +97,9 @@ function evalSteps(total: number, count: number): Set<number> {
   return s;
 }
 
+/** Whether the run matches layer statistics after pruning (a model without BatchNorm, the setting on). */
+const matchable = (ctx: RunContext): boolean => !ctx.hasBatchNorm && ctx.options.matchStatistics;
+
 /**
  * What DST starts each kernel from: the dense kernel under its mask. After an output-statistics
  * match (models without BatchNorm) the match's per-channel scale goes with it as a trainable
@@ -110,7 +113,7 @@ function evalSteps(total: number, count: number): Set<number> {
  * presence from the saved trainer state (their values are restored with it).
  */
 function startKernels(ctx: RunContext, resumed: TrainerState | null, scales: (Float32Array | null)[] | null): { initial: Float32Array; scale?: Float32Array }[] {
-  if (ctx.hasBatchNorm || !ctx.options.matchStatistics || !scales) return ctx.denseKernels.map((initial) => ({ initial }));
+  if (!matchable(ctx) || !scales) return ctx.denseKernels.map((initial) => ({ initial }));
   return ctx.kernels.map((k, i) => {
     const initial = ctx.denseKernels[i]!;
     if (resumed) {
@@ -143,7 +146,7 @@ export const KEEP_MATCH_KL_SHARE = 0.5;
  * reference recipe does. The one-shot model (the baseline and fallback) stays the matched one.
  */
 async function keepMatch(ctx: RunContext, oneShot: Checkpoint): Promise<boolean> {
-  if (ctx.hasBatchNorm || !ctx.options.matchStatistics || ctx.heldOut.length === 0) return true;
+  if (!matchable(ctx) || ctx.heldOut.length === 0) return true;
   if (!removeMatch(ctx.model)) return false;
   const unmatched = await scoreHeldOut(ctx);
   const keep = oneShot.metrics.kl <= KEEP_MATCH_KL_SHARE * unmatched.kl;
@@ -240,13 +243,13 @@ export async function runDst(
     if (lr <= 0) result.lr = automatic();
     return result;
   }
-  // The model holds the one-shot weights here, resumed or not. A resumed run's saved state says
-  // whether it kept the match (its scales), and its saved weights put the model where it was.
-  // The match's scales, read before keepMatch looks at the model without them.
+  // The model holds the one-shot weights here, resumed or not. The match's scales are read before
+  // keepMatch looks at the model without them; a resumed run's saved state says whether it kept
+  // the match, and its saved weights put the model where it was.
   const scales = ctx.kernels.map((k) => matchedScale(ctx.model, k.variable));
   const matched = from ? (from.trainer.scales ?? []).some((sc) => sc !== null) : await keepMatch(ctx, oneShot);
   // Where a restart after divergence begins: the one-shot model, or without the match the unmatched one.
-  if (from && !matched && !ctx.hasBatchNorm && ctx.options.matchStatistics) removeMatch(ctx.model);
+  if (from && !matched && matchable(ctx)) removeMatch(ctx.model);
   const startWeights = matched ? oneShot.weights : snapshot(ctx.model);
   const start = startKernels(ctx, from?.trainer ?? null, matched ? scales : null);
   if (lr <= 0) {

@@ -281,7 +281,11 @@ export class MaskedTrainer {
       lastLogged,
       velocity: await toTensorDataAll(this.states.map((s) => s.velocity)),
       otherVelocity: await toTensorDataAll(this.others.map((o) => o.velocity)),
-      scales: await Promise.all(this.states.map(async (s) => (s.scale ? { value: (await toTensorDataAll([s.scale.value]))[0]!, velocity: (await toTensorDataAll([s.scale.velocity]))[0]! } : null))),
+      scales: await Promise.all(this.states.map(async (s) => {
+        if (!s.scale) return null;
+        const [value, velocity] = await toTensorDataAll([s.scale.value, s.scale.velocity]);
+        return { value: value!, velocity: velocity! };
+      })),
     };
   }
 
